@@ -1,0 +1,50 @@
+# Two entry points (see README "Quick start"):
+#   make run   - set up and run the main job (for now: sign and verify a sample certificate)
+#   make test  - set up and run the whole test suite (lint, types, tests)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+JS_DIR := tests/interop/js
+
+.PHONY: run test lint typecheck pytest bench setup node clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "python3 -m venv is missing; installing Debian's python3-venv"; \
+	    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else echo "python3 -m venv failed: install python3-venv (sudo apt-get install python3-venv)"; exit 1; fi; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node: $(JS_DIR)/node_modules/.installed
+
+$(JS_DIR)/node_modules/.installed: $(JS_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: the interop tests need Node.js and npm"; exit 1; }
+	npm ci --prefix $(JS_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: setup
+	$(BIN)/credentials demo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check credentials
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup node
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: setup node
+	$(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) $(JS_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The public verifier (Flask blueprint). Not built yet (issue 4)."""
