@@ -68,9 +68,16 @@ def did_web_to_url(did: str, *, insecure_hosts: Iterable[str] = ()) -> str:
         raise DidResolutionError(f"not a did:web: {did!r}")
     parts = did[len("did:web:") :].split(":")
     host = unquote(parts[0])
-    if not host or "/" in host:
-        raise DidResolutionError(f"malformed did:web: {did!r}")
-    path = "/".join(unquote(p) for p in parts[1:])
+    segments = [unquote(p) for p in parts[1:]]
+    # Each part must stand for itself: no separators, dot-segments, empty parts,
+    # fragments or queries that would make the DID address another document.
+    forbidden = set("/?#@\\") | {chr(c) for c in range(0x21)}
+    if not host or any(c in forbidden for c in host) or host.startswith((".", "-")):
+        raise DidResolutionError(f"malformed did:web (host): {did!r}")
+    for segment in segments:
+        if not segment or segment in (".", "..") or any(c in forbidden for c in segment):
+            raise DidResolutionError(f"malformed did:web (path): {did!r}")
+    path = "/".join(segments)
     hostname = host.split(":")[0]
     scheme = "http" if hostname in set(insecure_hosts) else "https"
     suffix = f"/{path}/did.json" if path else "/.well-known/did.json"
@@ -111,10 +118,11 @@ class StaticDidResolver:
         self._documents[did] = copy.deepcopy(dict(document))
 
     def resolve(self, did: str) -> dict[str, Any]:
+        if did.startswith("did:key:"):
+            # did:key is purely generative: never let a supplied document stand in for it.
+            return did_key_document(did)
         if did in self._documents:
             return copy.deepcopy(self._documents[did])
-        if did.startswith("did:key:"):
-            return did_key_document(did)
         raise DidResolutionError(f"no DID document known for {did}")
 
 

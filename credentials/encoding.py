@@ -45,13 +45,23 @@ def b64url_encode(data: bytes) -> str:
 
 
 def b64url_decode(text: str) -> bytes:
-    """Decode base64url with or without padding; reject characters outside the alphabet."""
-    if not all(c.isalnum() or c in "-_" for c in text.rstrip("=")):
+    """Decode canonical base64url, with or without correct padding.
+
+    Characters outside the alphabet, wrong padding and non-zero pad bits (two
+    spellings of the same bytes) raise EncodingError.
+    """
+    body = text.rstrip("=")
+    if not all(c.isascii() and (c.isalnum() or c in "-_") for c in body):
         raise EncodingError("not base64url: unexpected character")
+    if text != body and len(text) % 4:
+        raise EncodingError("not base64url: wrong padding")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError) as exc:
         raise EncodingError(f"not base64url: {exc}") from exc
+    if b64url_encode(data) != body:
+        raise EncodingError("not base64url: non-canonical encoding")
+    return data
 
 
 def multibase_encode(data: bytes, *, base: str = "base58btc") -> str:
@@ -65,7 +75,7 @@ def multibase_encode(data: bytes, *, base: str = "base58btc") -> str:
 
 def multibase_decode(text: str) -> bytes:
     """Decode a multibase string with prefix 'z' (base58btc) or 'u' (base64url)."""
-    if not isinstance(text, str) or len(text) < 2:
+    if not isinstance(text, str) or not text:
         raise EncodingError("not a multibase value")
     prefix, body = text[0], text[1:]
     if prefix == "z":

@@ -103,10 +103,14 @@ def _serialize(value: Any, out: list[str]) -> None:
             _serialize(item, out)
         out.append("]")
     elif isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise CanonicalizationError("JSON object keys must be strings")
+        try:
+            keys = sorted(value, key=_utf16_key)
+        except UnicodeEncodeError as exc:
+            raise CanonicalizationError("lone surrogate in an object key cannot be canonicalized") from exc
         out.append("{")
-        for index, key in enumerate(sorted(value, key=_utf16_key)):
-            if not isinstance(key, str):
-                raise CanonicalizationError("JSON object keys must be strings")
+        for index, key in enumerate(keys):
             if index:
                 out.append(",")
             out.append(_string(key))

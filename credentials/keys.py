@@ -53,7 +53,7 @@ def _decode_secret_key(value: str) -> tuple[bytes, bytes | None]:
         raw = multibase_decode(value)
     except EncodingError as exc:
         raise KeyFormatError(f"secretKeyMultibase: {exc}") from exc
-    if raw[:2] != ED25519_PRIV_HEADER or len(raw) not in (34, 66):
+    if value[:1] != "z" or raw[:2] != ED25519_PRIV_HEADER or len(raw) not in (34, 66):
         raise KeyFormatError("secretKeyMultibase is not an Ed25519 Multikey secret (z3u2…)")
     seed = raw[2:34]
     embedded_public = raw[34:] if len(raw) == 66 else None

@@ -8,6 +8,7 @@ strict JSON-LD check (every term defined by the bundled contexts).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -190,6 +191,9 @@ class CertificateRequest:
     extra_contexts: Sequence[str] = field(default=())
 
 
+_ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+
+
 def _require_text(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise CredentialBuildError(f"{what} must not be empty")
@@ -212,8 +216,11 @@ def build_competency_credential(request: CertificateRequest) -> dict[str, Any]:
         raise CredentialBuildError(
             f"level {request.level_code!r} is not on the scale of {competency.name!r} ({', '.join(codes)})"
         )
-    if not request.credential_id or ":" not in request.credential_id:
+    if not _ABSOLUTE_URI.match(request.credential_id or ""):
         raise CredentialBuildError("the credential id must be an absolute URI (e.g. urn:uuid:…)")
+    for name, moment in (("validFrom", request.valid_from), ("validUntil", request.valid_until)):
+        if moment is not None and moment.tzinfo is None:
+            raise CredentialBuildError(f"{name} needs a time zone (an aware datetime)")
     if request.valid_until is not None and request.valid_until <= request.valid_from:
         raise CredentialBuildError("validUntil must be after validFrom")
 

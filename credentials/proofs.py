@@ -93,10 +93,11 @@ def add_proof(
     cryptosuite: str = EDDSA_RDFC_2022,
     created: datetime | str | None = None,
     proof_purpose: str = "assertionMethod",
+    expires: datetime | str | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with a DataIntegrityProof by ``key`` attached.
 
-    ``created`` defaults to now (UTC, whole seconds). Raises ProofError for a key
+    ``created`` defaults to now (UTC, whole seconds); ``expires`` is optional. Raises ProofError for a key
     without private part or an unknown cryptosuite, and DataLossError /
     DocumentLoaderError / CanonicalizationError when the document cannot be
     secured as it reads.
@@ -111,14 +112,7 @@ def add_proof(
         raise ProofError("only a JSON object can be signed")
     if "proof" in document:
         raise ProofError("the document already has a proof; this signer adds a single proof only")
-    if created is None:
-        created_text = format_datetime(utcnow())
-    elif isinstance(created, datetime):
-        created_text = format_datetime(created)
-    else:
-        if parse_datetime_stamp(created) is None:
-            raise ProofError(f"created {created!r} is not a date-time with a time zone")
-        created_text = created
+    created_text = _datetime_option(created if created is not None else utcnow(), "created")
     unsecured = copy.deepcopy(document)
     proof: dict[str, Any] = {
         "type": PROOF_TYPE,
@@ -127,6 +121,8 @@ def add_proof(
         "verificationMethod": key.id,
         "proofPurpose": proof_purpose,
     }
+    if expires is not None:
+        proof["expires"] = _datetime_option(expires, "expires")
     config = dict(proof)
     config["@context"] = context_list(unsecured)
     if cryptosuite == EDDSA_JCS_2022 and "@context" in unsecured:
@@ -136,6 +132,14 @@ def add_proof(
     proof["proofValue"] = "z" + b58encode(key.sign(data.to_sign))
     unsecured["proof"] = proof
     return unsecured
+
+
+def _datetime_option(value: datetime | str, name: str) -> str:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if parse_datetime_stamp(value) is None:
+        raise ProofError(f"{name} {value!r} is not a date-time with a time zone")
+    return value
 
 
 @dataclass(frozen=True)
@@ -162,12 +166,16 @@ def check_proof(
     document_loader: DocumentLoader,
     expected_purpose: str = "assertionMethod",
     accepted_cryptosuites: tuple[str, ...] = CRYPTOSUITES,
+    now: datetime | None = None,
 ) -> ProofCheck:
     """Verify the single DataIntegrityProof of ``document``. Never raises for bad input.
 
+    A proof with an ``expires`` time before ``now`` (default: the current time) fails
+    with ``proof_expired``.
+
     Failure codes: ``missing_proof``, ``multiple_proofs``, ``malformed_proof``,
     ``unsupported_cryptosuite``, ``wrong_proof_purpose``, ``unresolvable_key``,
-    ``invalid_context`` (a context that is not bundled), ``data_loss``
+    ``invalid_context`` (a context that is not bundled), ``proof_expired``, ``data_loss``
     (undefined terms, relative IRIs), ``canonicalization_error`` and
     ``invalid_signature``.
     """
@@ -195,6 +203,11 @@ def check_proof(
         if created is None:
             return _fail("malformed_proof", "proof.created is not a date-time with a time zone", **info)
     info["created"] = created
+    expires = None
+    if "expires" in proof:
+        expires = parse_datetime_stamp(proof["expires"])
+        if expires is None:
+            return _fail("malformed_proof", "proof.expires is not a date-time with a time zone", **info)
     vm = proof.get("verificationMethod")
     value = proof.get("proofValue")
     if not isinstance(vm, str) or not isinstance(value, str):
@@ -236,4 +249,6 @@ def check_proof(
         return _fail("canonicalization_error", str(exc), **info)
     if not key.verify(signature, data.to_sign):
         return _fail("invalid_signature", "the signature does not match the content", **info)
+    if expires is not None and (now or utcnow()) > expires:
+        return _fail("proof_expired", f"the proof expired on {expires.isoformat()}", **info)
     return ProofCheck(True, **info)

@@ -85,6 +85,9 @@ class Bitstring:
             raise StatusListError(f"encodedList is not GZIP data: {exc}") from exc
         if len(raw) > MAX_ENTRIES // 8 or decompressor.unconsumed_tail:
             raise StatusListError("encodedList is larger than this verifier accepts")
+        if not decompressor.eof or decompressor.unused_data:
+            # eof is only reached after the CRC-32 and length trailer were checked.
+            raise StatusListError("encodedList is not one complete GZIP stream")
         if not raw or len(raw) * 8 < min_entries:
             raise StatusListError(f"status list has {len(raw) * 8} entries, fewer than the minimum {min_entries}")
         return cls(len(raw) * 8, data=raw)
@@ -131,7 +134,7 @@ class StatusEntry:
         )
         if not isinstance(url, str) or not url:
             raise StatusListError("statusListCredential is missing")
-        if not isinstance(index, str) or not index.isdigit() or len(index) > 12:
+        if not isinstance(index, str) or not (index.isascii() and index.isdigit()) or len(index) > 12:
             raise StatusListError("statusListIndex must be a string of decimal digits")
         if not isinstance(purpose, str):
             raise StatusListError("statusPurpose is missing")

@@ -298,7 +298,7 @@ def _status_list_problem(
         return "not a BitstringStatusListCredential"
     if list_vc.get("id") not in (None, entry.list_url):
         return "its id differs from the URL it was fetched for"
-    proof = check_proof(list_vc, resolver=resolver, document_loader=document_loader)
+    proof = check_proof(list_vc, resolver=resolver, document_loader=document_loader, now=now)
     if not proof.verified:
         return f"its proof does not verify ({proof.code}: {proof.reason})"
     if issuer_id(list_vc) != issuer or proof.controller != issuer:
@@ -373,15 +373,16 @@ def _verify(
 ) -> VerificationResult:
     issuer = issuer_id(credential)
     structure = check_structure(credential, document_loader=loader, require_open_badge=require_open_badge)
-    proof: ProofCheck = check_proof(credential, resolver=resolver, document_loader=loader)
+    proof: ProofCheck = check_proof(credential, resolver=resolver, document_loader=loader, now=now)
     if proof.verified:
         signature = _passed(VALID_SIGNATURE, f"valid {proof.cryptosuite} signature", cryptosuite=proof.cryptosuite)
     else:
         signature = _failed(VALID_SIGNATURE, proof.code, proof.reason)
     signed_at = proof.created or parse_datetime_stamp(credential.get("validFrom"))
 
-    if proof.controller is None:
-        issuer_key = _skipped(ISSUER_KEY, "not checked: the signing key could not be read")
+    if not proof.verified and proof.code != "proof_expired":
+        # A key named by a forged or broken proof proves nothing about the issuer.
+        issuer_key = _skipped(ISSUER_KEY, "not checked: the signature did not pass")
     elif issuer is None:
         issuer_key = _failed(ISSUER_KEY, "missing_issuer", "the credential names no issuer")
     elif proof.controller != issuer:
