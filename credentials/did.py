@@ -9,6 +9,7 @@ was given (the service feeds it from its own records; the command line from
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
@@ -56,7 +57,9 @@ def did_web_from_url(base_url: str, *path: str) -> str:
     host_and_path = rest.rstrip("/").split("/")
     host = quote(host_and_path[0], safe="")
     segments = [s for s in host_and_path[1:] if s] + [s for s in path if s]
-    return ":".join(["did", "web", host, *(quote(s, safe="") for s in segments)])
+    did = ":".join(["did", "web", host, *(quote(s, safe="") for s in segments)])
+    did_web_to_url(did)  # refuses what could not be resolved back (query, fragment, '..', bad port)
+    return did
 
 
 def did_web_to_url(did: str, *, insecure_hosts: Iterable[str] = ()) -> str:
@@ -71,14 +74,16 @@ def did_web_to_url(did: str, *, insecure_hosts: Iterable[str] = ()) -> str:
     segments = [unquote(p) for p in parts[1:]]
     # Each part must stand for itself: no separators, dot-segments, empty parts,
     # fragments or queries that would make the DID address another document.
-    forbidden = set("/?#@\\") | {chr(c) for c in range(0x21)}
+    forbidden = set("/?#@\\%") | {chr(c) for c in range(0x21)}
     if not host or any(c in forbidden for c in host) or host.startswith((".", "-")):
         raise DidResolutionError(f"malformed did:web (host): {did!r}")
     for segment in segments:
         if not segment or segment in (".", "..") or any(c in forbidden for c in segment):
             raise DidResolutionError(f"malformed did:web (path): {did!r}")
+    hostname, colon, port = host.partition(":")
+    if colon and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise DidResolutionError(f"malformed did:web (port): {did!r}")
     path = "/".join(segments)
-    hostname = host.split(":")[0]
     scheme = "http" if hostname in set(insecure_hosts) else "https"
     suffix = f"/{path}/did.json" if path else "/.well-known/did.json"
     return f"{scheme}://{host}{suffix}"
@@ -147,17 +152,19 @@ def resolve_verification_method(
     document = resolver.resolve(did)
     if document.get("id") != did:
         raise DidResolutionError(f"the document resolved for {did} has a different id")
-    method = None
-    for candidate in _as_list(document.get("verificationMethod")):
-        if isinstance(candidate, dict) and _absolute(candidate.get("id"), did) == vm_url:
-            method = candidate
-    relationship = _as_list(document.get(purpose))
-    listed = False
-    for entry in relationship:
-        if isinstance(entry, str) and _absolute(entry, did) == vm_url:
-            listed = True
-        elif isinstance(entry, dict) and _absolute(entry.get("id"), did) == vm_url:
-            listed, method = True, entry
+    candidates = [
+        candidate
+        for candidate in _as_list(document.get("verificationMethod")) + _as_list(document.get(purpose))
+        if isinstance(candidate, dict) and _absolute(candidate.get("id"), did) == vm_url
+    ]
+    if len({json.dumps(c, sort_keys=True) for c in candidates}) > 1:
+        raise DidResolutionError(f"{vm_url} is defined more than once, with different content")
+    method = candidates[0] if candidates else None
+    listed = any(
+        _absolute(entry if isinstance(entry, str) else entry.get("id") if isinstance(entry, dict) else None, did)
+        == vm_url
+        for entry in _as_list(document.get(purpose))
+    )
     if method is None:
         raise DidResolutionError(f"{vm_url} is not in the DID document of {did}")
     if not listed:

@@ -53,7 +53,7 @@ def b64url_decode(text: str) -> bytes:
     body = text.rstrip("=")
     if not all(c.isascii() and (c.isalnum() or c in "-_") for c in body):
         raise EncodingError("not base64url: unexpected character")
-    if text != body and len(text) % 4:
+    if text != body and len(text) - len(body) != -len(body) % 4:
         raise EncodingError("not base64url: wrong padding")
     try:
         data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))

@@ -21,12 +21,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from pyld import canon as pyld_canon
 from pyld import jsonld as pyld_jsonld
 from pyld.canon import URDNA2015
 
@@ -76,7 +78,10 @@ class ContextStore:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
         contexts: dict[str, BundledContext] = {}
         for url, entry in manifest["contexts"].items():
-            raw = (folder / entry["file"]).read_bytes()
+            try:
+                raw = (folder / entry["file"]).read_bytes()
+            except OSError as exc:
+                raise ContextIntegrityError(f"bundled context for {url} is missing: {entry['file']}") from exc
             digest = hashlib.sha256(raw).hexdigest()
             if digest != entry["sha256"]:
                 raise ContextIntegrityError(
@@ -107,7 +112,8 @@ class ContextStore:
                 raise DocumentLoaderError(
                     f"context {url!r} is not one of the bundled contexts; refusing to load it"
                 ) from None
-            return {"contextUrl": None, "documentUrl": url, "document": document}
+            # A copy: nobody may change the pinned context behind the hash check's back.
+            return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(document)}
 
         load.allowed_urls = frozenset(served)  # type: ignore[attr-defined]
         return load
@@ -286,7 +292,10 @@ def expand_strict(document: dict[str, Any], *, document_loader: DocumentLoader) 
     """
     if not isinstance(document, dict):
         raise CanonicalizationError("a JSON-LD document must be a JSON object")
-    _check_no_nulls(document, "")
+    try:
+        _check_no_nulls(document, "")
+    except RecursionError as exc:
+        raise CanonicalizationError("JSON-LD document is nested too deeply") from exc
     dropped: list[str] = []
 
     def on_dropped(term: Any) -> None:
@@ -336,12 +345,44 @@ def _describe(exc: BaseException) -> str:
     return " <- ".join(parts)
 
 
+MAX_PERMUTATIONS = 20_000
+
+_canon_budget = threading.local()
+_original_permutations = pyld_canon.permutations
+
+
+def _budgeted_permutations(elements: Any) -> Iterator[Any]:
+    """pyld's permutation generator, counted against the running canonicalization's budget.
+
+    The permutation loop inside pyld's hash_n_degree_quads is where a poisoned
+    dataset spends factorial time; counting its iterations bounds the work
+    however the graph is shaped. Outside a budgeted run it only passes through.
+    """
+    for permutation in _original_permutations(elements):
+        budget = getattr(_canon_budget, "left", None)
+        if budget is not None:
+            if budget <= 0:
+                raise CanonicalizationError("canonicalization needs too much work (possible dataset poisoning)")
+            _canon_budget.left = budget - 1
+        yield permutation
+
+
+pyld_canon.permutations = _budgeted_permutations
+
+
 class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
     """URDNA2015 (= RDFC-1.0) that stops when a dataset needs too much work."""
 
     def __init__(self) -> None:
         super().__init__()
         self._n_degree_calls = 0
+
+    def main(self, dataset: Any, options: Any) -> Any:
+        _canon_budget.left = MAX_PERMUTATIONS
+        try:
+            return super().main(dataset, options)
+        finally:
+            _canon_budget.left = None
 
     def hash_n_degree_quads(self, id_: Any, issuer: Any) -> Any:
         self._n_degree_calls += 1

@@ -114,6 +114,8 @@ class Ed25519Multikey:
             raise KeyFormatError("Multikey id and controller must be strings")
         if key_id.startswith("#"):
             key_id = controller + key_id
+        if key_id.split("#", 1)[0] != controller:
+            raise KeyFormatError(f"key id {key_id!r} is not under its controller {controller!r}")
         secret = data.get("secretKeyMultibase", data.get("privateKeyMultibase"))
         private = None
         if secret is not None:

@@ -95,7 +95,7 @@ class Bitstring:
 
 def random_free_index(used: set[int] | frozenset[int], *, length: int = MIN_ENTRIES) -> int:
     """A uniformly random index not in ``used`` (BSL §6: indexes SHOULD be random)."""
-    if len(used) >= length:
+    if sum(1 for index in used if 0 <= index < length) >= length:
         raise StatusListError("the status list is full")
     while True:
         index = secrets.randbelow(length)
@@ -141,7 +141,7 @@ class StatusEntry:
         if entry.get("id") == url:
             raise StatusListError("the entry id must not equal the status list URL")
         size = entry.get("statusSize", 1)
-        if size != 1:
+        if type(size) is not int or size != 1:
             raise StatusListError("only statusSize 1 is supported")
         return cls(url, int(index), purpose)
 
