@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -223,16 +224,12 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         return result
 
 
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
+
+
 def _is_absolute_iri(value: str) -> bool:
-    # Same rule as JSON-LD's "absolute IRI" test: a scheme, a colon, no white space.
-    head, sep, tail = value.partition(":")
-    return (
-        bool(sep)
-        and bool(head)
-        and head[0].isalpha()
-        and all(c.isalnum() or c in "+-." for c in head)
-        and not any(c.isspace() for c in tail)
-    )
+    # JSON-LD's "absolute IRI" test: a scheme, a colon, no white space.
+    return _ABSOLUTE_IRI.match(value) is not None
 
 
 def _is_blank(value: str) -> bool:
