@@ -1,5 +1,5 @@
 # Two entry points (see README "Quick start"):
-#   make run   - set up and run the main job (for now: sign and verify a sample certificate)
+#   make run   - set up and run the service on the embedded default (SQLite, local keys, demo data)
 #   make test  - set up and run the whole test suite (lint, types, tests)
 PYTHON ?= python3
 VENV := .venv
@@ -28,7 +28,9 @@ $(JS_DIR)/node_modules/.installed: $(JS_DIR)/package-lock.json
 	@touch $@
 
 run: setup
-	$(BIN)/credentials demo
+	$(BIN)/credentials init --demo
+	@echo "Open $${CREDENTIALS_BASE_URL:-http://127.0.0.1:5000}/login (Dutch; English via the language link)"
+	$(BIN)/credentials serve
 
 lint: setup
 	$(BIN)/ruff check .

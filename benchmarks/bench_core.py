@@ -71,23 +71,41 @@ def main() -> int:
     for suite in CRYPTOSUITES:
         signed = add_proof(unsigned, key=key, document_loader=loader, cryptosuite=suite)
         py = {
-            "sign": _summary(_timings(
-                lambda s=suite: add_proof(unsigned, key=key, document_loader=loader, cryptosuite=s),
-                args.iterations, args.warmup)),
-            "verify (proof)": _summary(_timings(
-                lambda d=signed: check_proof(d, resolver=resolver, document_loader=loader),
-                args.iterations, args.warmup)),
-            "verify (all checks)": _summary(_timings(
-                lambda d=signed: verify_credential(d, resolver=resolver, document_loader=loader),
-                args.iterations, args.warmup)),
-        }  # fmt: skip
+            "sign": _summary(
+                _timings(
+                    lambda s=suite: add_proof(unsigned, key=key, document_loader=loader, cryptosuite=s),
+                    args.iterations,
+                    args.warmup,
+                )
+            ),
+            "verify (proof)": _summary(
+                _timings(
+                    lambda d=signed: check_proof(d, resolver=resolver, document_loader=loader),
+                    args.iterations,
+                    args.warmup,
+                )
+            ),
+            "verify (all checks)": _summary(
+                _timings(
+                    lambda d=signed: verify_credential(d, resolver=resolver, document_loader=loader),
+                    args.iterations,
+                    args.warmup,
+                )
+            ),
+        }
         js: dict[str, dict[str, float]] = {}
         if missing is None:
-            result = run_job({
-                "op": "bench", "credential": unsigned, "cryptosuite": suite,
-                "key": key.to_json(include_secret=True), "didDocuments": [did_doc],
-                "iterations": args.iterations, "warmup": args.warmup,
-            })  # fmt: skip
+            result = run_job(
+                {
+                    "op": "bench",
+                    "credential": unsigned,
+                    "cryptosuite": suite,
+                    "key": key.to_json(include_secret=True),
+                    "didDocuments": [did_doc],
+                    "iterations": args.iterations,
+                    "warmup": args.warmup,
+                }
+            )
             if result.get("ok"):
                 js = {"sign": result["signMs"], "verify (proof)": result["verifyMs"]}
             else:

@@ -157,7 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credentials", description="Kringloop competence certificates: sign and verify."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    add_commands(parser.add_subparsers(dest="command", required=True))
+    return parser
+
+
+def add_commands(sub: Any) -> None:
+    """Add the core's offline commands (keygen, sign, verify, demo) to a subparsers object."""
 
     keygen = sub.add_parser("keygen", help="print a new Ed25519 Multikey key pair as JSON")
     keygen.add_argument("--did-web", metavar="DID", help="controller did:web (default: a did:key)")
@@ -193,7 +198,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="sign and verify a sample certificate")
     demo.add_argument("--out", help="also write the signed sample certificate here")
     demo.set_defaults(handler=cmd_demo)
-    return parser
 
 
 def _usage_exit(parser: argparse.ArgumentParser, message: str) -> NoReturn:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from difflib import get_close_matches
 from functools import lru_cache
@@ -174,6 +174,21 @@ class CatalogueCompetence:
         Raises ValueError unless ``base_url`` is an absolute http(s) URL without query or fragment.
         """
         return f"{_service_base(base_url)}/competenties/{self.code.lower()}/v{self.since_version}"
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain-JSON copy (stored with each catalogue version in the database)."""
+        data = asdict(self)
+        data["esco"] = [asdict(skill) for skill in self.esco]
+        data["levels"] = [asdict(level) for level in self.levels]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CatalogueCompetence:
+        """The inverse of :meth:`to_json`."""
+        fields = dict(data)
+        fields["esco"] = tuple(EscoSkill(**skill) for skill in data["esco"])
+        fields["levels"] = tuple(CatalogueLevel(**level) for level in data["levels"])
+        return cls(**fields)
 
     def to_competency(self, base_url: str, *, language: str = "nl") -> Competency:
         """The credential achievement for this competence, in ``language`` (``nl`` or ``en``).

@@ -181,10 +181,16 @@ def test_console_script_runs_as_installed(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "credentials"
     if not script.exists():
         pytest.skip(f"console script not installed next to {sys.executable}")
-    demo = subprocess.run([str(script), "demo", "--out", str(tmp_path / "demo.json")], capture_output=True, text=True,
-                          check=False, timeout=60)  # fmt: skip
+    demo = subprocess.run(
+        [str(script), "demo", "--out", str(tmp_path / "demo.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert demo.returncode == 0, demo.stderr
     assert "VERIFIED" in demo.stdout and "NOT VERIFIED" in demo.stdout
-    verify = subprocess.run([str(script), "verify", str(tmp_path / "demo.json")], capture_output=True, text=True,
-                            check=False, timeout=60)  # fmt: skip
+    verify = subprocess.run(
+        [str(script), "verify", str(tmp_path / "demo.json")], capture_output=True, text=True, check=False, timeout=60
+    )
     assert verify.returncode == 0, verify.stdout

@@ -16,7 +16,7 @@ VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 W3C_KEY_PAIR: dict[str, str] = json.loads((VECTORS / "w3c-vc-di-eddsa" / "keyPair.json").read_text("utf-8"))
 OB_VECTOR: dict[str, Any] = json.loads((VECTORS / "1edtech-ob-v3p0" / "obv3p0-ldp-test-vector.json").read_text("utf-8"))
 W3C_PUBLIC = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
-W3C_SECRET = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"  # noqa: S105 - the published W3C test key
+W3C_SECRET = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
 SEED = bytes(range(32))
 
 

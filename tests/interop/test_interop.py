@@ -129,10 +129,15 @@ def test_revocation_in_our_status_list_is_seen_by_digital_bazaar_and_by_us() -> 
     index = int(signed["credentialStatus"]["statusListIndex"])
     clean, revoked = _status_list(key, set()), _status_list(key, {index})
     jobs = [
-        {"op": "verify", "credential": signed, "didDocuments": did_docs, "checkStatus": True,
-         "statusListCredentials": {STATUS_URL: status}}
+        {
+            "op": "verify",
+            "credential": signed,
+            "didDocuments": did_docs,
+            "checkStatus": True,
+            "statusListCredentials": {STATUS_URL: status},
+        }
         for status in (clean, revoked)
-    ]  # fmt: skip
+    ]
     before, after = run_jobs(jobs)
     assert before["ok"] and before["verified"], before
     assert _js_status_flag(before) is False

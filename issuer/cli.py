@@ -1,0 +1,312 @@
+"""``credentials``: the command line for people, scripts and operators.
+
+The core's offline commands (keygen, sign, verify, demo) plus the service's:
+init, org, user, catalogue, issue, revoke, keys, audit and serve. They read the
+same ``CREDENTIALS_*`` settings as the server. Exit codes: 0 done, 1 refused
+(a clear message says why; nothing was changed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from credentials import cli as core_cli
+from issuer import services
+from issuer.app import Runtime, build_runtime
+from issuer.config import Settings, SettingsError
+from issuer.db import DatabaseUnavailable, session_scope, upgrade
+from issuer.keystore import KeyStoreError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+CLI_ACTOR = "cli:" + (os.environ.get("USER") or "operator")
+
+
+def _runtime(args: argparse.Namespace) -> Runtime:
+    return build_runtime(Settings.from_env(), verifier_only=getattr(args, "verifier_only", False))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    rt.settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(rt.engine)
+    with session_scope(rt.sessions) as session:
+        added = services.sync_catalogue(session)
+    print(f"Database ready ({_safe_url(rt.settings.database_url)}); catalogue versions added: {added}.")
+    if args.demo:
+        from issuer.demo import create_demo_data  # noqa: PLC0415 - demo only
+
+        with session_scope(rt.sessions) as session:
+            logins = create_demo_data(session, rt.context)
+        print("Demo organisation 'kringloop-demo' is ready. Log in with:")
+        for login in logins:
+            print(f"  {login.role:<13} {login.email}  password: {login.password}")
+    return EXIT_OK
+
+
+def _safe_url(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    if "@" in rest:
+        rest = rest.split("@", 1)[1]
+        return f"{scheme}://…@{rest}"
+    return url
+
+
+def cmd_org_add(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        org, created = services.create_organisation(
+            session,
+            rt.context,
+            slug=args.slug,
+            name=args.name,
+            actor=CLI_ACTOR,
+            contact_email=args.email,
+            contact_phone=args.phone,
+            website=args.website,
+        )
+        did = org.did
+    print(f"{'Created' if created else 'Already there'}: {args.slug} ({did})")
+    print(f"DID document: {rt.settings.base_url}/orgs/{args.slug}/did.json")
+    return EXIT_OK
+
+
+def _password(args: argparse.Namespace) -> tuple[str, bool]:
+    if os.environ.get("CREDENTIALS_NEW_PASSWORD"):
+        return os.environ["CREDENTIALS_NEW_PASSWORD"], False
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password (at least 12 characters): ")
+        if first != getpass.getpass("Again: "):
+            raise core_cli.UsageError("the passwords differ")
+        return first, False
+    return secrets.token_urlsafe(12), True
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    password, generated = _password(args)
+    with session_scope(rt.sessions) as session:
+        org = services.get_org(session, args.org) if args.org else None
+        _, created = services.add_user(
+            session,
+            email=args.email,
+            name=args.name or args.email,
+            password=password,
+            role=args.role,
+            org=org,
+            actor=CLI_ACTOR,
+        )
+    if not created:
+        print(f"Already there: {args.email} (unchanged)")
+    elif generated:
+        print(f"Created {args.email}; generated password (shown once): {password}")
+    else:
+        print(f"Created {args.email}")
+    return EXIT_OK
+
+
+def cmd_catalogue_list(args: argparse.Namespace) -> int:
+    from issuer.catalogue import catalogue_json, load_catalogue  # noqa: PLC0415
+
+    if args.json:
+        print(json.dumps(catalogue_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    catalogue = load_catalogue()
+    for group in catalogue.groups:
+        print(f"{group.name_nl} / {group.name_en}")
+        for competence in catalogue.competences:
+            if competence.group == group.code:
+                print(f"  {competence.code:<28} {competence.name_nl}")
+    print(f"\n{catalogue.framework.esco_attribution}")
+    return EXIT_OK
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        org = services.get_org(session, args.org)
+        cert = services.issue_certificate(
+            session,
+            rt.context,
+            org=org,
+            competence_code=args.competence,
+            level=args.level,
+            actor=CLI_ACTOR,
+            holder_name=args.holder,
+            evidence=args.evidence,
+        )
+        public_id, credential_json = cert.public_id, cert.credential_json
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{public_id}.json").write_text(credential_json + "\n", "utf-8")
+    print(services.verify_url(rt.settings, public_id))
+    return EXIT_OK
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        cert = services.get_certificate(session, args.public_id)
+        services.revoke(session, rt.context, cert=cert, reason=args.reason, actor=CLI_ACTOR)
+    print(f"Revoked {args.public_id}")
+    return EXIT_OK
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        org = services.get_org(session, args.org)
+        for key in services.org_keys(session, org):
+            state = "compromised" if key.compromised_at else "retired" if key.retired_at else "current"
+            print(f"{key.fragment:<22} {state:<12} created {key.created_at:%Y-%m-%d}  {key.verification_method}")
+    return EXIT_OK
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        org = services.get_org(session, args.org)
+        key = services.rotate_key(session, rt.context, org=org, actor=CLI_ACTOR)
+        vm = key.verification_method
+    print(f"New signing key for {args.org}: {vm}")
+    return EXIT_OK
+
+
+def cmd_keys_compromise(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        org = services.get_org(session, args.org)
+        pairs = services.mark_compromised(
+            session, rt.context, org=org, fragment=args.key, actor=CLI_ACTOR, reissue=not args.no_reissue
+        )
+        lines = [(old.public_id, new.public_id if new else None) for old, new in pairs]
+    print(f"Key {args.key} of {args.org} marked compromised; {len(lines)} certificate(s) it signed:")
+    for old_id, new_id in lines:
+        print(f"  {old_id} revoked" + (f", re-issued as {services.verify_url(rt.settings, new_id)}" if new_id else ""))
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        problems = services.verify_audit_chain(session)
+    if problems:
+        print("The audit log does NOT verify:")
+        for problem in problems:
+            print(f"  {problem}")
+        return EXIT_REFUSED
+    print("The audit log verifies: every event is linked to the one before it.")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from issuer.app import create_app  # noqa: PLC0415
+
+    settings = Settings.from_env()
+    app = create_app(settings=settings, verifier_only=args.verifier_only)
+    print(f"Serving on http://{args.host}:{args.port}/ (public base URL {settings.base_url})")
+    app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="credentials", description="Kringloop competence certificates.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    core_cli.add_commands(sub)
+
+    init = sub.add_parser("init", help="create or upgrade the database and load the catalogue")
+    init.add_argument("--demo", action="store_true", help="also add the demo organisation, staff and participants")
+    init.set_defaults(handler=cmd_init)
+
+    org = sub.add_parser("org", help="member organisations").add_subparsers(dest="org_command", required=True)
+    org_add = org.add_parser("add", help="add a member organisation (idempotent)")
+    org_add.add_argument("slug")
+    org_add.add_argument("--name", required=True)
+    org_add.add_argument("--email", help="contact e-mail shown to employers")
+    org_add.add_argument("--phone", help="contact phone shown to employers")
+    org_add.add_argument("--website")
+    org_add.set_defaults(handler=cmd_org_add)
+
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="user_command", required=True)
+    user_add = user.add_parser(
+        "add", help="add a staff account (idempotent); password from CREDENTIALS_NEW_PASSWORD, a prompt, or generated"
+    )
+    user_add.add_argument("email")
+    user_add.add_argument("--org", help="organisation slug (not for sector_admin)")
+    user_add.add_argument("--role", required=True, choices=["supervisor", "org_admin", "sector_admin"])
+    user_add.add_argument("--name")
+    user_add.set_defaults(handler=cmd_user_add)
+
+    catalogue = sub.add_parser("catalogue", help="the competence catalogue").add_subparsers(
+        dest="catalogue_command", required=True
+    )
+    catalogue_list = catalogue.add_parser("list", help="list the competences")
+    catalogue_list.add_argument("--json", action="store_true")
+    catalogue_list.set_defaults(handler=cmd_catalogue_list)
+
+    issue = sub.add_parser("issue", help="issue a certificate; prints its public verify URL")
+    issue.add_argument("--org", required=True)
+    issue.add_argument("--holder", required=True, help="the holder's name as it should appear")
+    issue.add_argument("--competence", required=True, help="competence code (see catalogue list)")
+    issue.add_argument("--level", default="1", help="1 met begeleiding, 2 zelfstandig, 3 kan anderen instrueren")
+    issue.add_argument("--evidence", help="what the supervisor saw")
+    issue.add_argument("--out", metavar="DIR", help="also write DIR/<public-id>.json")
+    issue.set_defaults(handler=cmd_issue)
+
+    revoke = sub.add_parser("revoke", help="revoke a certificate")
+    revoke.add_argument("public_id")
+    revoke.add_argument("--reason", required=True)
+    revoke.set_defaults(handler=cmd_revoke)
+
+    keys = sub.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)
+    keys_list = keys.add_parser("list", help="an organisation's keys and their state")
+    keys_list.add_argument("--org", required=True)
+    keys_list.set_defaults(handler=cmd_keys_list)
+    keys_rotate = keys.add_parser("rotate", help="start signing with a new key (old keys stay valid)")
+    keys_rotate.add_argument("--org", required=True)
+    keys_rotate.set_defaults(handler=cmd_keys_rotate)
+    keys_compromise = keys.add_parser("compromise", help="mark a key compromised and re-issue what it signed")
+    keys_compromise.add_argument("--org", required=True)
+    keys_compromise.add_argument("--key", required=True, help="key fragment, e.g. key-1a2b… (see keys list)")
+    keys_compromise.add_argument("--no-reissue", action="store_true", help="revoke only, do not re-issue")
+    keys_compromise.set_defaults(handler=cmd_keys_compromise)
+
+    audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit.add_parser("verify", help="check the audit log's hash chain")
+    audit_verify.set_defaults(handler=cmd_audit_verify)
+
+    serve = sub.add_parser("serve", help="run the web service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--verifier-only", action="store_true", help="public pages only, no access to signing keys")
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except core_cli.UsageError as exc:
+        parser.exit(EXIT_USAGE, f"credentials: error: {exc}\n")
+    except services.ServiceError as exc:
+        print(f"credentials: refused: {exc.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except DatabaseUnavailable as exc:
+        print(f"credentials: the database cannot be reached ({exc}); nothing was changed", file=sys.stderr)
+        return EXIT_REFUSED
+    except (SettingsError, KeyStoreError) as exc:
+        print(f"credentials: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Demo data for the embedded default: one organisation, two shops, staff and
+participants, and a few certificates. Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from issuer import services
+from issuer.models import Certificate, Participant
+
+DEMO_ORG = "kringloop-demo"
+DEMO_SUPERVISOR = "werkbegeleider@kringloop-demo.example"
+DEMO_ADMIN = "beheer@kringloop-demo.example"
+DEMO_SECTOR_ADMIN = "sector@branche.example"
+# Development only: printed by `make run`. Production refuses the generated settings.
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo login of the embedded default
+DEMO_PARTICIPANTS = ("Nguyễn Thị Lan", "Mehmet Çelik", "Sara Ødegård", "Marko Ilić")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str
+
+
+def create_demo_data(session: Session, ctx: services.Context) -> list[DemoLogin]:
+    actor = "demo"
+    org, _ = services.create_organisation(
+        session,
+        ctx,
+        slug=DEMO_ORG,
+        name="Kringloop Demo",
+        actor=actor,
+        contact_email="certificaten@kringloop-demo.example",
+        contact_phone="010 123 45 67",
+        website="https://www.kringloop-demo.example",
+    )
+    shop = services.add_shop(session, org=org, name="Winkel Centrum", city="Rotterdam", region="Rijnmond", actor=actor)
+    services.add_shop(session, org=org, name="Winkel Noord", city="Rotterdam", region="Rijnmond", actor=actor)
+    supervisor, _ = services.add_user(
+        session,
+        email=DEMO_SUPERVISOR,
+        name="Fatima de Werkbegeleider",
+        password=DEMO_PASSWORD,
+        role="supervisor",
+        org=org,
+        shop=shop,
+        actor=actor,
+    )
+    services.add_user(
+        session, email=DEMO_ADMIN, name="Jan Beheer", password=DEMO_PASSWORD, role="org_admin", org=org, actor=actor
+    )
+    services.add_user(
+        session,
+        email=DEMO_SECTOR_ADMIN,
+        name="Branche Beheer",
+        password=DEMO_PASSWORD,
+        role="sector_admin",
+        actor=actor,
+    )
+    existing = {
+        p.name for p in session.execute(select(Participant).where(Participant.organisation_id == org.id)).scalars()
+    }
+    for name in DEMO_PARTICIPANTS:
+        if name not in existing:
+            services.add_participant(session, org=org, name=name, shop=shop, actor=actor)
+    if session.execute(select(Certificate).where(Certificate.organisation_id == org.id)).first() is None:
+        participants = (
+            session.execute(select(Participant).where(Participant.organisation_id == org.id).order_by(Participant.id))
+            .scalars()
+            .all()
+        )
+        for participant, code, level in zip(
+            participants, ("CIRC-SORTEREN", "DIG-KASSA", "WERK-AFSPRAKEN-NAKOMEN"), ("2", "1", "3"), strict=False
+        ):
+            services.issue_certificate(
+                session,
+                ctx,
+                org=org,
+                competence_code=code,
+                level=level,
+                actor=actor,
+                participant=participant,
+                evidence="Laat dit zien tijdens het werk in de winkel.",
+                supervisor=supervisor,
+                shop=shop,
+            )
+    return [
+        DemoLogin(DEMO_SUPERVISOR, DEMO_PASSWORD, "supervisor"),
+        DemoLogin(DEMO_ADMIN, DEMO_PASSWORD, "org_admin"),
+        DemoLogin(DEMO_SECTOR_ADMIN, DEMO_PASSWORD, "sector_admin"),
+    ]

@@ -1,0 +1,600 @@
+"""Texts of the staff pages in Dutch (the default) and English, in plain language (B1).
+
+``t(key, **params)`` gives the text for the current language: the ``?lang=`` of this
+request (remembered in the session), else the session's language, else Dutch.
+``error_message(exc)`` turns a :class:`issuer.services.ServiceError` into advice for
+the person at the form: first ``error.<code>.<field>``, then ``error.<code>``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+
+from flask import has_request_context, request, session
+
+log = logging.getLogger(__name__)
+
+LANGUAGES: Final = ("nl", "en")
+DEFAULT_LANGUAGE: Final = "nl"
+SESSION_KEY: Final = "lang"
+
+MONTHS: Final = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+
+# fmt: off
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    # --- frame -------------------------------------------------------------------------
+    "app.name": {"nl": "Certificaten Kringloop", "en": "Kringloop Certificates"},
+    "nav.skip": {"nl": "Direct naar de inhoud", "en": "Skip to content"},
+    "nav.label": {"nl": "Hoofdmenu", "en": "Main menu"},
+    "nav.dashboard": {"nl": "Start", "en": "Home"},
+    "nav.participants": {"nl": "Deelnemers", "en": "Participants"},
+    "nav.certificates": {"nl": "Certificaten", "en": "Certificates"},
+    "nav.issue": {"nl": "Certificaat geven", "en": "Issue a certificate"},
+    "nav.organisation": {"nl": "Organisatie", "en": "Organisation"},
+    "nav.sector": {"nl": "Organisaties", "en": "Organisations"},
+    "nav.logout": {"nl": "Uitloggen", "en": "Log out"},
+    "nav.login": {"nl": "Inloggen", "en": "Log in"},
+    "lang.other_name": {"nl": "English", "en": "Nederlands"},
+    "lang.other_label": {"nl": "Switch to English", "en": "Naar het Nederlands"},
+    "user.signed_in_as": {"nl": "Ingelogd als {name}", "en": "Signed in as {name}"},
+    "role.sector_admin": {"nl": "sectorbeheerder", "en": "sector administrator"},
+    "role.org_admin": {"nl": "beheerder van de organisatie", "en": "organisation administrator"},
+    "role.supervisor": {"nl": "werkbegeleider", "en": "supervisor"},
+    "footer.about": {
+        "nl": "Een dienst van de kringloopsector. De certificaten volgen de open standaard Open Badges 3.0.",
+        "en": "A service of the Dutch re-use (kringloop) sector. The certificates follow the open standard "
+              "Open Badges 3.0.",
+    },
+    "footer.esco": {
+        "nl": "Deze dienst gebruikt de ESCO-classificatie van de Europese Commissie.",
+        "en": "This service uses the ESCO classification of the European Commission.",
+    },
+    "flash.label": {"nl": "Melding", "en": "Message"},
+    "form.errors_title": {"nl": "Er is een probleem", "en": "There is a problem"},
+    "form.error_prefix": {"nl": "Fout:", "en": "Error:"},
+    "form.optional": {"nl": "(niet verplicht)", "en": "(optional)"},
+    "common.yes": {"nl": "ja", "en": "yes"},
+    "common.none": {"nl": "geen", "en": "none"},
+    "common.back_home": {"nl": "Naar de startpagina", "en": "Go to the home page"},
+    "common.erased": {"nl": "(gegevens gewist)", "en": "(data erased)"},
+    "common.scroll_table": {"nl": "Tabel, schuif opzij voor meer kolommen", "en": "Table, scroll sideways for more"},
+
+    # --- login ---------------------------------------------------------------------------
+    "login.title": {"nl": "Inloggen", "en": "Log in"},
+    "login.intro": {
+        "nl": "Log in met het e-mailadres en het wachtwoord van uw werk.",
+        "en": "Log in with your work e-mail address and password.",
+    },
+    "login.submit": {"nl": "Inloggen", "en": "Log in"},
+    "login.help": {
+        "nl": "Wachtwoord vergeten? Vraag de beheerder van uw organisatie om hulp.",
+        "en": "Forgot your password? Ask your organisation's administrator for help.",
+    },
+    "field.email": {"nl": "E-mailadres", "en": "E-mail address"},
+    "field.password": {"nl": "Wachtwoord", "en": "Password"},
+    "flash.logged_out": {"nl": "U bent uitgelogd.", "en": "You are logged out."},
+    "flash.login_needed": {"nl": "Log eerst in om deze pagina te zien.", "en": "Please log in to see this page."},
+
+    # --- dashboard -------------------------------------------------------------------------
+    "dashboard.title": {"nl": "Start", "en": "Home"},
+    "dashboard.welcome": {"nl": "Welkom, {name}", "en": "Welcome, {name}"},
+    "dashboard.role": {"nl": "U bent {role} bij {org}.", "en": "You are {role} at {org}."},
+    "dashboard.role_sector": {"nl": "U bent {role}.", "en": "You are {role}."},
+    "dashboard.actions": {"nl": "Wat wilt u doen?", "en": "What would you like to do?"},
+    "dashboard.recent": {"nl": "Laatste certificaten", "en": "Latest certificates"},
+    "dashboard.all_certificates": {"nl": "Alle certificaten bekijken", "en": "See all certificates"},
+    "dashboard.sector_intro": {
+        "nl": "U ziet welke organisaties zijn aangesloten. Gegevens van deelnemers ziet u niet.",
+        "en": "You see which organisations are members. You do not see participants' data.",
+    },
+    "action.issue": {"nl": "Certificaat geven", "en": "Issue a certificate"},
+    "action.add_participant": {"nl": "Deelnemer toevoegen", "en": "Add a participant"},
+    "action.participants": {"nl": "Deelnemers bekijken", "en": "See participants"},
+    "action.organisation": {"nl": "Organisatie en sleutels", "en": "Organisation and keys"},
+    "action.sector": {"nl": "Aangesloten organisaties bekijken", "en": "See member organisations"},
+
+    # --- tables ----------------------------------------------------------------------------
+    "col.name": {"nl": "Naam", "en": "Name"},
+    "col.shop": {"nl": "Winkel", "en": "Shop"},
+    "col.email": {"nl": "E-mailadres", "en": "E-mail address"},
+    "col.certificates": {"nl": "Certificaten", "en": "Certificates"},
+    "col.added": {"nl": "Toegevoegd op", "en": "Added on"},
+    "col.holder": {"nl": "Deelnemer", "en": "Participant"},
+    "col.competence": {"nl": "Competentie", "en": "Competence"},
+    "col.level": {"nl": "Niveau", "en": "Level"},
+    "col.date": {"nl": "Datum", "en": "Date"},
+    "col.status": {"nl": "Status", "en": "Status"},
+    "col.city": {"nl": "Plaats", "en": "Town"},
+    "col.region": {"nl": "Arbeidsmarktregio", "en": "Labour-market region"},
+    "col.key": {"nl": "Sleutel", "en": "Key"},
+    "col.created": {"nl": "Gemaakt op", "en": "Created on"},
+    "col.organisation": {"nl": "Organisatie", "en": "Organisation"},
+    "col.slug": {"nl": "Korte naam", "en": "Short name"},
+    "col.membership": {"nl": "Lidmaatschap", "en": "Membership"},
+    "col.member_since": {"nl": "Lid sinds", "en": "Member since"},
+    "col.shops": {"nl": "Winkels", "en": "Shops"},
+    "pager.label": {"nl": "Pagina's", "en": "Pages"},
+    "pager.previous": {"nl": "Vorige pagina", "en": "Previous page"},
+    "pager.next": {"nl": "Volgende pagina", "en": "Next page"},
+    "pager.position": {"nl": "Pagina {page} van {pages}", "en": "Page {page} of {pages}"},
+
+    # --- participants --------------------------------------------------------------------
+    "participants.title": {"nl": "Deelnemers", "en": "Participants"},
+    "participants.caption": {"nl": "Deelnemers van {org}", "en": "Participants of {org}"},
+    "participants.search_label": {"nl": "Zoek op naam", "en": "Search by name"},
+    "participants.search_submit": {"nl": "Zoeken", "en": "Search"},
+    "participants.none": {"nl": "Geen deelnemers gevonden.", "en": "No participants found."},
+    "participants.count": {"nl": "{count} deelnemers", "en": "{count} participants"},
+    "participant_new.title": {"nl": "Deelnemer toevoegen", "en": "Add a participant"},
+    "participant_new.intro": {
+        "nl": "Na het opslaan ziet u één keer de persoonlijke code van de deelnemer. Print dan de brief en geef "
+              "die aan de deelnemer.",
+        "en": "After saving you see the participant's personal code once. Then print the letter and give it "
+              "to the participant.",
+    },
+    "participant_new.submit": {"nl": "Opslaan en code maken", "en": "Save and create a code"},
+    "field.holder_name": {"nl": "Naam van de deelnemer", "en": "Participant's name"},
+    "field.holder_name.hint": {
+        "nl": "Zoals de naam op het certificaat moet staan. Bijvoorbeeld: Fatima El Amrani.",
+        "en": "As the name should appear on the certificate. For example: Fatima El Amrani.",
+    },
+    "field.participant_email": {"nl": "E-mailadres van de deelnemer", "en": "Participant's e-mail address"},
+    "field.participant_email.hint": {
+        "nl": "Alleen invullen als de deelnemer dat wil.",
+        "en": "Only fill this in if the participant wants to.",
+    },
+    "field.shop": {"nl": "Winkel", "en": "Shop"},
+    "field.shop.none": {"nl": "Geen winkel", "en": "No shop"},
+    "flash.participant_added": {"nl": "De deelnemer is opgeslagen.", "en": "The participant has been saved."},
+    "participant.title": {"nl": "Deelnemer: {name}", "en": "Participant: {name}"},
+    "participant.details": {"nl": "Gegevens", "en": "Details"},
+    "participant.certificates": {"nl": "Certificaten van deze deelnemer", "en": "This participant's certificates"},
+    "participant.no_certificates": {"nl": "Nog geen certificaten.", "en": "No certificates yet."},
+    "participant.issue": {
+        "nl": "Certificaat geven aan deze deelnemer",
+        "en": "Issue a certificate to this participant",
+    },
+    "participant.new_code_title": {"nl": "Code kwijt?", "en": "Code lost?"},
+    "participant.new_code_text": {
+        "nl": "Maak een nieuwe persoonlijke code. De oude code werkt daarna niet meer.",
+        "en": "Create a new personal code. The old code stops working.",
+    },
+    "participant.new_code_submit": {"nl": "Nieuwe code maken", "en": "Create a new code"},
+
+    # --- access code and letter ------------------------------------------------------------
+    "code.title": {"nl": "Persoonlijke code", "en": "Personal code"},
+    "code.once": {
+        "nl": "U ziet deze code maar één keer. Print nu de brief hieronder (Ctrl+P) of schrijf de code over.",
+        "en": "You see this code only once. Print the letter below now (Ctrl+P) or copy the code.",
+    },
+    "code.label": {"nl": "Code van {name}", "en": "Code of {name}"},
+    "code.gone": {
+        "nl": "De code is al een keer getoond en is niet meer te zien. Is de code kwijt? Maak dan een nieuwe code.",
+        "en": "The code has been shown once and cannot be shown again. Is the code lost? Then create a new code.",
+    },
+    "code.back": {"nl": "Terug naar de deelnemer", "en": "Back to the participant"},
+    "letter.label": {"nl": "Brief voor de deelnemer", "en": "Letter for the participant"},
+    "letter.title": {"nl": "Zo bekijk je jouw certificaten", "en": "How to see your certificates"},
+    "letter.hello": {"nl": "Hallo {name},", "en": "Hello {name},"},
+    "letter.intro": {
+        "nl": "Bij {org} laat je zien wat je kunt. Dat staat in je certificaten. Zo bekijk je ze:",
+        "en": "At {org} you show what you can do. Your certificates say so. This is how you see them:",
+    },
+    "letter.step1": {"nl": "Ga op internet naar:", "en": "Go to this web address:"},
+    "letter.step2": {"nl": "Typ je persoonlijke code:", "en": "Type your personal code:"},
+    "letter.step3": {
+        "nl": "Je ziet je certificaten. Je kunt ze downloaden en laten zien aan een werkgever.",
+        "en": "You see your certificates. You can download them and show them to an employer.",
+    },
+    "letter.keep": {
+        "nl": "Bewaar deze brief goed. Geef je code niet aan anderen. Ben je de code kwijt? Vraag je "
+              "werkbegeleider om een nieuwe code.",
+        "en": "Keep this letter safe. Do not give your code to others. Lost your code? Ask your supervisor "
+              "for a new one.",
+    },
+
+    # --- certificates ----------------------------------------------------------------------
+    "certificates.title": {"nl": "Certificaten", "en": "Certificates"},
+    "certificates.caption": {
+        "nl": "Certificaten van {org}, nieuwste eerst",
+        "en": "Certificates of {org}, newest first",
+    },
+    "certificates.none": {"nl": "Er zijn nog geen certificaten.", "en": "There are no certificates yet."},
+    "certificates.count": {"nl": "{count} certificaten", "en": "{count} certificates"},
+    "status.valid": {"nl": "Geldig", "en": "Valid"},
+    "status.suspended": {"nl": "Geschorst", "en": "Suspended"},
+    "status.revoked": {"nl": "Ingetrokken", "en": "Revoked"},
+    "issue.title": {"nl": "Certificaat geven", "en": "Issue a certificate"},
+    "issue.intro": {
+        "nl": "Vul het formulier in. Het certificaat wordt meteen ondertekend en opgeslagen.",
+        "en": "Fill in the form. The certificate is signed and saved straight away.",
+    },
+    "issue.submit": {"nl": "Certificaat ondertekenen", "en": "Sign the certificate"},
+    "issue.no_participants": {
+        "nl": "Er zijn nog geen deelnemers. Vul hieronder een naam in.",
+        "en": "There are no participants yet. Fill in a name below.",
+    },
+    "field.participant": {"nl": "Deelnemer", "en": "Participant"},
+    "field.participant.hint": {
+        "nl": "Kies een deelnemer. Staat de persoon er niet bij? Kies dan \"Andere naam\" en vul de naam hieronder in.",
+        "en": "Choose a participant. Is the person not in the list? Choose \"Another name\" and fill in the name "
+              "below.",
+    },
+    "field.participant.other": {"nl": "Andere naam (hieronder invullen)", "en": "Another name (fill in below)"},
+    "field.holder_name_other": {"nl": "Andere naam", "en": "Another name"},
+    "field.holder_name_other.hint": {
+        "nl": "Alleen invullen als de deelnemer niet in de lijst staat.",
+        "en": "Only fill this in if the participant is not in the list.",
+    },
+    "field.competence": {"nl": "Competentie", "en": "Competence"},
+    "field.competence.hint": {
+        "nl": "Wat heeft de deelnemer geleerd? De lijst is verdeeld in groepen.",
+        "en": "What has the participant learned? The list is divided into groups.",
+    },
+    "field.competence.choose": {"nl": "Kies een competentie", "en": "Choose a competence"},
+    "field.level": {"nl": "Niveau", "en": "Level"},
+    "field.level.hint": {"nl": "Hoe goed kan de deelnemer het?", "en": "How well can the participant do it?"},
+    "field.level.option": {"nl": "Niveau {code}: {name}", "en": "Level {code}: {name}"},
+    "field.evidence": {"nl": "Toelichting", "en": "Explanation"},
+    "field.evidence.hint": {
+        "nl": "Schrijf in een paar zinnen wat de deelnemer liet zien. Dit staat op het certificaat. Schrijf niets "
+              "over gezondheid, uitkering of de reden waarom iemand bij u werkt. Hoogstens {max} tekens.",
+        "en": "Write in a few sentences what the participant showed. This appears on the certificate. Write "
+              "nothing about health, benefits or why someone works with you. At most {max} characters.",
+    },
+    "field.issued_on": {"nl": "Datum", "en": "Date"},
+    "field.issued_on.hint": {
+        "nl": "Vandaag of eerder. Bijvoorbeeld: 23-11-2026.",
+        "en": "Today or earlier. For example: 23-11-2026.",
+    },
+    "flash.issued": {
+        "nl": "Het certificaat is ondertekend en opgeslagen.",
+        "en": "The certificate has been signed and saved.",
+    },
+    "certificate.title": {"nl": "Certificaat: {competence}", "en": "Certificate: {competence}"},
+    "certificate.holder": {"nl": "Deelnemer", "en": "Participant"},
+    "certificate.competence": {"nl": "Competentie", "en": "Competence"},
+    "certificate.level": {"nl": "Niveau", "en": "Level"},
+    "certificate.issued_on": {"nl": "Datum", "en": "Date"},
+    "certificate.issued_by": {"nl": "Gegeven door", "en": "Issued by"},
+    "certificate.shop": {"nl": "Winkel", "en": "Shop"},
+    "certificate.status": {"nl": "Status", "en": "Status"},
+    "certificate.evidence": {"nl": "Toelichting", "en": "Explanation"},
+    "certificate.revoked_detail": {
+        "nl": "Ingetrokken op {date}. Reden: {reason}",
+        "en": "Revoked on {date}. Reason: {reason}",
+    },
+    "certificate.suspended_detail": {
+        "nl": "Geschorst sinds {date}. Reden: {reason}",
+        "en": "Suspended since {date}. Reason: {reason}",
+    },
+    "certificate.verify_title": {"nl": "Controleren en downloaden", "en": "Check and download"},
+    "certificate.verify_url": {"nl": "Controle-adres", "en": "Verification address"},
+    "certificate.verify_hint": {
+        "nl": "Een werkgever kan op dit adres zien of het certificaat echt is en nog geldt.",
+        "en": "An employer can see at this address whether the certificate is genuine and still stands.",
+    },
+    "certificate.download_json": {
+        "nl": "Download het certificaat als bestand (JSON)",
+        "en": "Download the certificate as a file (JSON)",
+    },
+    "certificate.actions": {"nl": "Status veranderen", "en": "Change the status"},
+    "field.reason": {"nl": "Reden", "en": "Reason"},
+    "field.reason.hint": {
+        "nl": "Schrijf kort waarom. Schrijf geen medische of andere gevoelige gegevens.",
+        "en": "Write briefly why. Do not write medical or other sensitive data.",
+    },
+    "revoke.title": {"nl": "Certificaat intrekken", "en": "Revoke the certificate"},
+    "revoke.text": {
+        "nl": "Intrekken is voor altijd. Het certificaat is daarna niet meer geldig.",
+        "en": "Revoking is permanent. The certificate is no longer valid afterwards.",
+    },
+    "revoke.confirm": {
+        "nl": "Ik weet dat intrekken niet ongedaan kan worden.",
+        "en": "I understand that revoking cannot be undone.",
+    },
+    "revoke.submit": {"nl": "Certificaat intrekken", "en": "Revoke the certificate"},
+    "suspend.title": {"nl": "Tijdelijk schorsen", "en": "Suspend for now"},
+    "suspend.text": {
+        "nl": "Het certificaat is dan tijdelijk niet geldig. U kunt de schorsing later opheffen.",
+        "en": "The certificate is then not valid for the time being. You can lift the suspension later.",
+    },
+    "suspend.submit": {"nl": "Schorsen", "en": "Suspend"},
+    "lift.title": {"nl": "Schorsing opheffen", "en": "Lift the suspension"},
+    "lift.text": {"nl": "Het certificaat is daarna weer geldig.", "en": "The certificate is then valid again."},
+    "lift.submit": {"nl": "Schorsing opheffen", "en": "Lift the suspension"},
+    "flash.revoke": {"nl": "Het certificaat is ingetrokken.", "en": "The certificate has been revoked."},
+    "flash.suspend": {"nl": "Het certificaat is geschorst.", "en": "The certificate has been suspended."},
+    "flash.lift": {"nl": "De schorsing is opgeheven.", "en": "The suspension has been lifted."},
+
+    # --- organisation and sector -----------------------------------------------------------
+    "organisation.title": {"nl": "Organisatie", "en": "Organisation"},
+    "organisation.name": {"nl": "Naam", "en": "Name"},
+    "organisation.slug": {"nl": "Korte naam", "en": "Short name"},
+    "organisation.did": {"nl": "Digitale identiteit (DID)", "en": "Digital identity (DID)"},
+    "organisation.membership": {"nl": "Lidmaatschap", "en": "Membership"},
+    "organisation.member_since": {"nl": "Lid sinds", "en": "Member since"},
+    "organisation.contact": {"nl": "Contact", "en": "Contact"},
+    "organisation.shops": {"nl": "Winkels", "en": "Shops"},
+    "organisation.no_shops": {"nl": "Nog geen winkels.", "en": "No shops yet."},
+    "organisation.keys": {"nl": "Sleutels voor ondertekenen", "en": "Signing keys"},
+    "organisation.keys_intro": {
+        "nl": "Met de sleutel ondertekent de dienst uw certificaten. Oude sleutels blijven bewaard, zodat oude "
+              "certificaten geldig blijven.",
+        "en": "The service signs your certificates with the key. Old keys are kept, so old certificates stay valid.",
+    },
+    "key.current": {"nl": "In gebruik", "en": "In use"},
+    "key.retired": {"nl": "Oud, sinds {date}", "en": "Old, since {date}"},
+    "key.compromised": {"nl": "Gelekt, sinds {date}", "en": "Leaked, since {date}"},
+    "rotate.title": {"nl": "Nieuwe sleutel maken", "en": "Create a new key"},
+    "rotate.text": {
+        "nl": "Nieuwe certificaten worden daarna met de nieuwe sleutel ondertekend. Oude certificaten blijven geldig.",
+        "en": "New certificates are then signed with the new key. Old certificates stay valid.",
+    },
+    "rotate.submit": {"nl": "Nieuwe sleutel maken", "en": "Create a new key"},
+    "flash.rotated": {"nl": "Er is een nieuwe sleutel in gebruik.", "en": "A new key is in use."},
+    "membership.active": {"nl": "Actief lid", "en": "Active member"},
+    "membership.suspended": {"nl": "Geschorst", "en": "Suspended"},
+    "membership.ended": {"nl": "Beëindigd", "en": "Ended"},
+    "sector.title": {"nl": "Aangesloten organisaties", "en": "Member organisations"},
+    "sector.caption": {"nl": "Organisaties in de sector", "en": "Organisations in the sector"},
+    "sector.none": {"nl": "Er zijn nog geen organisaties.", "en": "There are no organisations yet."},
+
+    # --- error pages -----------------------------------------------------------------------
+    "error.page_title": {"nl": "Fout {status}", "en": "Error {status}"},
+    "error.400.title": {"nl": "Dit verzoek klopt niet", "en": "This request is not right"},
+    "error.400.text": {
+        "nl": "Er ging iets mis met wat u stuurde. Er is niets veranderd.",
+        "en": "Something was wrong with what you sent. Nothing was changed.",
+    },
+    "error.csrf.text": {
+        "nl": "Het formulier is verlopen of niet compleet. Er is niets veranderd. Ga terug, laad de pagina "
+              "opnieuw en probeer het nog een keer.",
+        "en": "The form has expired or is incomplete. Nothing was changed. Go back, reload the page and try again.",
+    },
+    "error.403.title": {"nl": "Geen toegang", "en": "No access"},
+    "error.403.text": {
+        "nl": "U mag deze pagina niet gebruiken met uw account.",
+        "en": "Your account may not use this page.",
+    },
+    "error.404.title": {"nl": "Niet gevonden", "en": "Not found"},
+    "error.404.text": {
+        "nl": "Deze pagina bestaat niet, of hoort niet bij uw organisatie.",
+        "en": "This page does not exist, or does not belong to your organisation.",
+    },
+    "error.405.title": {"nl": "Dit kan zo niet", "en": "Not possible this way"},
+    "error.405.text": {
+        "nl": "Deze pagina werkt niet op deze manier. Ga terug en gebruik de knop op de pagina.",
+        "en": "This page does not work this way. Go back and use the button on the page.",
+    },
+    "error.413.title": {"nl": "Te groot", "en": "Too large"},
+    "error.413.text": {
+        "nl": "Wat u stuurde is te groot. Er is niets veranderd.",
+        "en": "What you sent is too large. Nothing was changed.",
+    },
+    "error.500.title": {"nl": "Er ging iets mis", "en": "Something went wrong"},
+    "error.500.text": {
+        "nl": "Er ging bij ons iets mis. Er is niets veranderd. Probeer het later nog een keer.",
+        "en": "Something went wrong on our side. Nothing was changed. Please try again later.",
+    },
+    "error.keystore.title": {"nl": "Ondertekenen lukt nu niet", "en": "Signing is not possible now"},
+    "error.keystore.text": {
+        "nl": "De sleutel van uw organisatie is niet te gebruiken. Er is niets veranderd. Neem contact op met "
+              "de beheerder van de dienst.",
+        "en": "Your organisation's key cannot be used. Nothing was changed. Please contact the service's "
+              "administrator.",
+    },
+
+    # --- form and service errors (error.<code> and error.<code>.<field>) --------------------
+    "error.unknown": {
+        "nl": "Dit klopt niet. Controleer wat u hebt ingevuld.",
+        "en": "This is not right. Please check what you filled in.",
+    },
+    "error.login_failed": {
+        "nl": "Het e-mailadres of het wachtwoord klopt niet. Na 5 foute pogingen kunt u 15 minuten niet inloggen.",
+        "en": "The e-mail address or the password is not right. After 5 wrong attempts you cannot log in "
+              "for 15 minutes.",
+    },
+    "error.required": {"nl": "Vul dit veld in.", "en": "Fill in this field."},
+    "error.required.email": {"nl": "Vul uw e-mailadres in.", "en": "Fill in your e-mail address."},
+    "error.required.password": {"nl": "Vul uw wachtwoord in.", "en": "Fill in your password."},
+    "error.required.holder_name": {"nl": "Vul de naam van de deelnemer in.", "en": "Fill in the participant's name."},
+    "error.required.reason": {"nl": "Vul een reden in.", "en": "Fill in a reason."},
+    "error.required.competence": {
+        "nl": "Kies een competentie uit de lijst.",
+        "en": "Choose a competence from the list.",
+    },
+    "error.too_long": {
+        "nl": "Dit is te lang. Gebruik hoogstens {max} tekens.",
+        "en": "This is too long. Use at most {max} characters.",
+    },
+    "error.control_chars": {
+        "nl": "Hier staan tekens in die niet mogen. Typ de tekst opnieuw.",
+        "en": "This contains characters that are not allowed. Type the text again.",
+    },
+    "error.bad_email": {
+        "nl": "Dit is geen goed e-mailadres. Een e-mailadres ziet er zo uit: naam@voorbeeld.nl.",
+        "en": "This is not a valid e-mail address. An e-mail address looks like this: name@example.org.",
+    },
+    "error.bad_level": {"nl": "Kies niveau 1, 2 of 3.", "en": "Choose level 1, 2 or 3."},
+    "error.unknown_competence": {
+        "nl": "Deze competentie bestaat niet. Kies een competentie uit de lijst.",
+        "en": "This competence does not exist. Choose a competence from the list.",
+    },
+    "error.retired_competence": {
+        "nl": "Deze competentie wordt niet meer gebruikt. Kies een andere competentie uit de lijst.",
+        "en": "This competence is no longer used. Choose another competence from the list.",
+    },
+    "error.future_date": {
+        "nl": "De datum mag niet in de toekomst liggen. Kies vandaag of een eerdere dag.",
+        "en": "The date cannot be in the future. Choose today or an earlier day.",
+    },
+    "error.bad_date": {
+        "nl": "Dit is geen goede datum. Schrijf de datum zo: 23-11-2026.",
+        "en": "This is not a valid date. Write the date like this: 23-11-2026.",
+    },
+    "error.wrong_org": {
+        "nl": "Dit hoort bij een andere organisatie. Kies uit de lijst.",
+        "en": "This belongs to another organisation. Choose from the list.",
+    },
+    "error.wrong_org.participant": {
+        "nl": "Deze deelnemer hoort niet bij uw organisatie. Kies een deelnemer uit de lijst.",
+        "en": "This participant does not belong to your organisation. Choose a participant from the list.",
+    },
+    "error.wrong_org.shop": {
+        "nl": "Deze winkel hoort niet bij uw organisatie. Kies een winkel uit de lijst.",
+        "en": "This shop does not belong to your organisation. Choose a shop from the list.",
+    },
+    "error.unknown_participant": {
+        "nl": "Deze deelnemer bestaat niet bij uw organisatie. Kies een deelnemer uit de lijst.",
+        "en": "This participant does not exist in your organisation. Choose a participant from the list.",
+    },
+    "error.unknown_shop": {
+        "nl": "Deze winkel bestaat niet bij uw organisatie. Kies een winkel uit de lijst.",
+        "en": "This shop does not exist in your organisation. Choose a shop from the list.",
+    },
+    "error.participant_erased": {
+        "nl": "De gegevens van deze deelnemer zijn gewist. Kies een andere deelnemer.",
+        "en": "This participant's data has been erased. Choose another participant.",
+    },
+    "error.unknown_certificate": {
+        "nl": "Dit certificaat bestaat niet, of hoort niet bij uw organisatie. Er is niets veranderd.",
+        "en": "This certificate does not exist, or does not belong to your organisation. Nothing was changed.",
+    },
+    "error.unknown_org": {
+        "nl": "Deze organisatie bestaat niet. Controleer de naam.",
+        "en": "This organisation does not exist. Please check the name.",
+    },
+    "error.already_revoked": {
+        "nl": "Dit certificaat is al ingetrokken. Er is niets veranderd.",
+        "en": "This certificate has already been revoked. Nothing was changed.",
+    },
+    "error.already_suspended": {
+        "nl": "Dit certificaat is al geschorst. Er is niets veranderd.",
+        "en": "This certificate is already suspended. Nothing was changed.",
+    },
+    "error.not_suspended": {
+        "nl": "Dit certificaat is niet geschorst. Er is niets veranderd.",
+        "en": "This certificate is not suspended. Nothing was changed.",
+    },
+    "error.confirm_required": {
+        "nl": "Zet een vinkje als u het certificaat echt wilt intrekken.",
+        "en": "Tick the box if you really want to revoke the certificate.",
+    },
+    "error.org_not_active": {
+        "nl": "Uw organisatie is nu geen actief lid. U kunt geen certificaten geven. Neem contact op met de sector.",
+        "en": "Your organisation is not an active member now. You cannot issue certificates. Please contact "
+              "the sector.",
+    },
+    "error.no_key": {
+        "nl": "Uw organisatie heeft geen sleutel om te ondertekenen. Vraag de beheerder om een nieuwe sleutel.",
+        "en": "Your organisation has no key to sign with. Ask the administrator for a new key.",
+    },
+    "error.no_keys": {
+        "nl": "Deze installatie mag niet ondertekenen. Er is niets veranderd.",
+        "en": "This installation may not sign. Nothing was changed.",
+    },
+    "error.cannot_build": {
+        "nl": "Het certificaat kon niet worden gemaakt. Er is niets opgeslagen. Neem contact op met de beheerder.",
+        "en": "The certificate could not be made. Nothing was saved. Please contact the administrator.",
+    },
+    "error.duplicate": {
+        "nl": "Dit certificaat bestaat al. Er is niets veranderd.",
+        "en": "This certificate already exists. Nothing was changed.",
+    },
+    "error.unknown_key": {"nl": "Deze sleutel bestaat niet.", "en": "This key does not exist."},
+    "error.already_compromised": {
+        "nl": "Deze sleutel is al als gelekt gemeld.",
+        "en": "This key has already been reported as leaked.",
+    },
+    "error.unknown_status_list": {"nl": "Deze statuslijst bestaat niet.", "en": "This status list does not exist."},
+    "error.bad_role": {"nl": "Kies een rol uit de lijst.", "en": "Choose a role from the list."},
+    "error.bad_slug": {
+        "nl": "Gebruik voor de korte naam alleen kleine letters, cijfers en streepjes.",
+        "en": "Use only lower-case letters, digits and hyphens for the short name.",
+    },
+    "error.org_exists": {
+        "nl": "Er is al een organisatie met deze korte naam.",
+        "en": "An organisation with this short name already exists.",
+    },
+    "error.org_required": {"nl": "Kies een organisatie.", "en": "Choose an organisation."},
+    "error.password_short": {
+        "nl": "Het wachtwoord moet minstens 12 tekens hebben.",
+        "en": "The password needs at least 12 characters.",
+    },
+    "error.password_simple": {
+        "nl": "Dit wachtwoord is te makkelijk. Gebruik meer verschillende tekens, en niet uw e-mailadres.",
+        "en": "This password is too simple. Use more different characters, and not your e-mail address.",
+    },
+    "error.user_exists": {
+        "nl": "Er is al een account met dit e-mailadres.",
+        "en": "An account with this e-mail address already exists.",
+    },
+}
+# fmt: on
+
+
+def remember_language() -> None:
+    """Keep a ``?lang=`` choice in the session (a ``before_request`` hook)."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and session.get(SESSION_KEY) != chosen:
+        session[SESSION_KEY] = chosen
+
+
+def current_language() -> str:
+    """The ``?lang=`` of this request, else the session's choice, else Dutch."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    remembered = session.get(SESSION_KEY)
+    return str(remembered) if remembered in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def other_language() -> str:
+    return "en" if current_language() == "nl" else "nl"
+
+
+class _Params(dict[str, Any]):
+    """Format parameters that leave a missing placeholder visible instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def translate(language: str, key: str, **params: Any) -> str:
+    """The text for ``key`` in ``language``; the key itself (logged) when there is none."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        log.warning("no text for %r", key)
+        return key
+    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return text.format_map(_Params(params))
+
+
+def t(key: str, **params: Any) -> str:
+    """The text for ``key`` in the current language, with ``params`` filled in."""
+    return translate(current_language(), key, **params)
+
+
+def error_message(code: str, field: str | None = None, params: dict[str, Any] | None = None) -> str:
+    """Advice for a refused input: ``error.<code>.<field>``, else ``error.<code>``, else a general line."""
+    for key in (f"error.{code}.{field}", f"error.{code}"):
+        if key in MESSAGES:
+            return t(key, **(params or {}))
+    return t("error.unknown")
+
+
+def format_date(moment: Any, language: str | None = None) -> str:
+    """``23 november 2026`` / ``23 November 2026`` for a date or datetime (empty for None)."""
+    if moment is None:
+        return ""
+    months = MONTHS[language or current_language()]
+    return f"{moment.day} {months[moment.month - 1]} {moment.year}"

@@ -1,0 +1,209 @@
+"""Database models (SQLAlchemy 2). The schema is created by the Alembic migrations in
+``issuer/migrations``; ``metadata`` here is what those migrations describe.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("sector_admin", "org_admin", "supervisor")
+MEMBERSHIP = ("active", "suspended", "ended")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class Organisation(Base):
+    """A member organisation of the sector; signs under its own did:web."""
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    did: Mapped[str] = mapped_column(String(300), unique=True)
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(300))
+    membership: Mapped[str] = mapped_column(String(16), default="active")
+    member_since: Mapped[datetime]
+    membership_changed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    shops: Mapped[list[Shop]] = relationship(back_populates="organisation", order_by="Shop.name")
+
+
+class Shop(Base):
+    __tablename__ = "shops"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))  # arbeidsmarktregio
+
+    organisation: Mapped[Organisation] = relationship(back_populates="shops")
+
+
+class User(Base):
+    """Staff: sector admin (no organisation), organisation admin, supervisor."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    shop_id: Mapped[int | None] = mapped_column(ForeignKey("shops.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    organisation: Mapped[Organisation | None] = relationship()
+    shop: Mapped[Shop | None] = relationship()
+
+
+class Participant(Base):
+    """The holder. ``access_code_digest`` is an HMAC of the portfolio code (never the code)."""
+
+    __tablename__ = "participants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    shop_id: Mapped[int | None] = mapped_column(ForeignKey("shops.id"))
+    name: Mapped[str | None] = mapped_column(String(200))  # None once erased
+    email: Mapped[str | None] = mapped_column(String(254))
+    access_code_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    shop: Mapped[Shop | None] = relationship()
+
+
+class Competence(Base):
+    """One version of a competence of the sector framework (the catalogue entry as JSON)."""
+
+    __tablename__ = "competences"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(16))
+    group: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    data: Mapped[dict[str, Any]]
+
+
+class SigningKey(Base):
+    """The public part and history of an organisation's key (private part in the key store)."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    fragment: Mapped[str] = mapped_column(String(64))
+    verification_method: Mapped[str] = mapped_column(String(400), unique=True)
+    public_key_multibase: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    compromised_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class StatusList(Base):
+    """A Bitstring Status List of an organisation (``bits`` raw, 131,072 entries)."""
+
+    __tablename__ = "status_lists"
+    __table_args__ = (UniqueConstraint("organisation_id", "purpose", "sequence"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    sequence: Mapped[int] = mapped_column(Integer)
+    bits: Mapped[bytes] = mapped_column(LargeBinary)
+    credential_json: Mapped[str | None] = mapped_column(Text)  # the signed list credential
+    updated_at: Mapped[datetime]
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Certificate(Base):
+    """An issued certificate: the signed JSON exactly as signed, and its bookkeeping."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        # The certificate row is the allocation of its status index: a crash before
+        # the commit leaves neither the row nor a used index behind.
+        UniqueConstraint("status_list_id", "status_index"),
+        UniqueConstraint("organisation_id", "external_ref"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    credential_id: Mapped[str] = mapped_column(String(100), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    shop_id: Mapped[int | None] = mapped_column(ForeignKey("shops.id"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    competence_id: Mapped[int] = mapped_column(ForeignKey("competences.id"))
+    level: Mapped[str] = mapped_column(String(8))
+    credential_json: Mapped[str] = mapped_column(Text)
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
+    status_index: Mapped[int] = mapped_column(Integer)
+    signing_key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
+    issued_at: Mapped[datetime]
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    suspended_at: Mapped[datetime | None]
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+    public_page: Mapped[bool] = mapped_column(Boolean, default=True)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    external_ref: Mapped[str | None] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship()
+    shop: Mapped[Shop | None] = relationship()
+    participant: Mapped[Participant | None] = relationship()
+    supervisor: Mapped[User | None] = relationship()
+    competence: Mapped[Competence] = relationship()
+    status_list: Mapped[StatusList] = relationship()
+    signing_key: Mapped[SigningKey] = relationship()
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained log: ``hash`` = SHA-256(previous hash ‖ this event)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """One row: the chain's last sequence and hash. Locking it serialises appends."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,921 @@
+"""Business logic of the issuer service, behind small functions the pages, the CLI
+and the API share. Views translate :class:`ServiceError` to HTTP; commands to exit codes.
+
+Every function takes the session it works in; callers own the transaction
+(``issuer.db.session_scope``), so one user action is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import unicodedata
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from credentials.did import build_did_document, did_web_from_url
+from credentials.errors import CredentialError
+from credentials.jsonld import default_document_loader
+from credentials.keys import Ed25519Multikey
+from credentials.model import CertificateRequest, Evidence, Holder, IssuerProfile, build_competency_credential
+from credentials.proofs import add_proof
+from credentials.statuslist import MIN_ENTRIES, Bitstring, StatusEntry, build_status_list_credential
+from credentials.timeutil import format_datetime
+from issuer.catalogue import CatalogueCompetence, load_catalogue
+from issuer.config import Settings
+from issuer.keystore import KeyStore
+from issuer.models import (
+    ROLES,
+    AuditEvent,
+    AuditHead,
+    Certificate,
+    Competence,
+    Organisation,
+    Participant,
+    Shop,
+    SigningKey,
+    StatusList,
+    User,
+)
+
+LEVELS = ("1", "2", "3")
+MAX_NAME = 200
+MAX_EVIDENCE = 2000
+MAX_REASON = 500
+# A list is left for the next one once half of it is used, so random indexes stay cheap
+# to find and every list keeps a large herd (Bitstring Status List §6).
+LIST_FILL_LIMIT = MIN_ENTRIES // 2
+GENESIS_HASH = "0" * 64
+ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to type from paper
+ACCESS_CODE_LENGTH = 16  # 16 characters of 5 bits = 80 bits
+
+_password_hasher = PasswordHasher()
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_EMAIL = re.compile(r"^(?=.{3,254}$)[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")  # at most 254 characters (RFC 5321)
+
+# Test hook for the crash-safety test: called after signing, before the commit.
+after_signing_hook: Callable[[], None] | None = None
+
+
+class ServiceError(ValueError):
+    """A request the service refuses. ``code`` is stable (pages translate it), ``field``
+    names the input at fault, ``message`` is English for the CLI and logs."""
+
+    status = 400
+
+    def __init__(self, message: str, *, code: str, field: str | None = None, **params: Any):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.params = params
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class Context:
+    """What services need besides the session: settings and the key store."""
+
+    settings: Settings
+    keystore: KeyStore | None  # None in verifier-only mode: nothing can be signed
+
+    def signing_store(self) -> KeyStore:
+        if self.keystore is None:
+            raise Forbidden("this process has no access to signing keys", code="no_keys")
+        return self.keystore
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes; everything we store is UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def clean_text(value: Any, *, field: str, max_length: int, required: bool = True) -> str | None:
+    """Trim, normalise (NFC) and check a text field; ServiceError when unusable."""
+    text = unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else ""
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+        raise ServiceError(f"{field} contains control characters", code="control_chars", field=field)
+    if not text:
+        if required:
+            raise ServiceError(f"{field} must not be empty", code="required", field=field)
+        return None
+    if len(text) > max_length:
+        raise ServiceError(
+            f"{field} is longer than {max_length} characters", code="too_long", field=field, max=max_length
+        )
+    return text
+
+
+# --- identities and URLs -------------------------------------------------------------
+
+
+def org_did(settings: Settings, slug: str) -> str:
+    return did_web_from_url(settings.base_url, "orgs", slug)
+
+
+def status_list_url(settings: Settings, slug: str, sequence: int, purpose: str = "revocation") -> str:
+    base = f"{settings.base_url}/orgs/{slug}/status/{sequence}"
+    return base if purpose == "revocation" else f"{base}/{purpose}"
+
+
+def achievement_base(settings: Settings) -> str:
+    return settings.base_url
+
+
+def verify_url(settings: Settings, public_id: str) -> str:
+    return f"{settings.base_url}/c/{public_id}"
+
+
+# --- audit log -----------------------------------------------------------------------
+
+
+def _event_hash(prev_hash: str, event: dict[str, Any]) -> str:
+    payload = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def _event_payload(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "sequence": event.sequence,
+        "at": format_datetime(_aware(event.at) or event.at),
+        "actor": event.actor,
+        "action": event.action,
+        "organisation_id": event.organisation_id,
+        "subject": event.subject,
+        "details": event.details,
+    }
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    organisation_id: int | None = None,
+    subject: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an event to the hash chain, in the caller's transaction.
+
+    The head row is locked (SELECT … FOR UPDATE; SQLite holds the write lock
+    already), so concurrent transactions append one after the other.
+    """
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, sequence=0, hash=GENESIS_HASH)
+        session.add(head)
+    event = AuditEvent(
+        sequence=head.sequence + 1,
+        at=now(),
+        actor=actor,
+        action=action,
+        organisation_id=organisation_id,
+        subject=subject,
+        details=details or {},
+        prev_hash=head.hash,
+        hash="",
+    )
+    event.hash = _event_hash(head.hash, _event_payload(event))
+    head.sequence, head.hash = event.sequence, event.hash
+    session.add(event)
+    return event
+
+
+def verify_audit_chain(session: Session) -> list[str]:
+    """Problems in the audit chain (empty when every link and the head agree)."""
+    problems: list[str] = []
+    prev = GENESIS_HASH
+    expected_sequence = 1
+    for event in session.execute(select(AuditEvent).order_by(AuditEvent.sequence)).scalars():
+        if event.sequence != expected_sequence:
+            problems.append(f"event {expected_sequence} is missing (found {event.sequence})")
+        if event.prev_hash != prev:
+            problems.append(f"event {event.sequence}: previous hash does not match")
+        if _event_hash(event.prev_hash, _event_payload(event)) != event.hash:
+            problems.append(f"event {event.sequence}: content does not match its hash")
+        prev, expected_sequence = event.hash, event.sequence + 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.hash != prev or head.sequence != expected_sequence - 1):
+        problems.append("the chain head does not match the last event (events removed at the end?)")
+    return problems
+
+
+# --- catalogue -----------------------------------------------------------------------
+
+
+def sync_catalogue(session: Session) -> int:
+    """Load the shipped catalogue into the database; adds new versions, keeps old ones.
+
+    A competence no longer active in the catalogue is marked retired; certificates
+    issued under it keep their stored JSON and keep verifying. Returns how many
+    versions were added.
+    """
+    catalogue = load_catalogue()
+    added = 0
+    known = {(c.code, c.version): c for c in session.execute(select(Competence)).scalars()}
+    for entry in catalogue.competences:
+        key = (entry.code, entry.since_version)
+        data = entry.to_json()
+        row = known.get(key)
+        if row is None:
+            session.add(
+                Competence(
+                    code=entry.code, version=entry.since_version, group=entry.group, status=entry.status, data=data
+                )
+            )
+            added += 1
+        elif row.status != entry.status:
+            row.status = entry.status
+    return added
+
+
+def get_competence(session: Session, code: str) -> Competence:
+    """The newest active version of a competence; ServiceError when unknown or retired."""
+    code = (code or "").strip().upper()
+    if not code:
+        raise ServiceError("choose a competence", code="required", field="competence")
+    rows = (
+        session.execute(select(Competence).where(Competence.code == code).order_by(Competence.id.desc()))
+        .scalars()
+        .all()
+    )
+    if not rows:
+        raise NotFound(f"unknown competence {code!r}", code="unknown_competence", field="competence", value=code)
+    active = [r for r in rows if r.status == "active"]
+    if not active:
+        raise ServiceError(f"competence {code!r} is retired", code="retired_competence", field="competence")
+    return active[0]
+
+
+def competence_entry(row: Competence) -> CatalogueCompetence:
+    return CatalogueCompetence.from_json(row.data)
+
+
+def active_competences(session: Session) -> list[Competence]:
+    return list(
+        session.execute(select(Competence).where(Competence.status == "active").order_by(Competence.code)).scalars()
+    )
+
+
+# --- organisations, shops, users, participants ---------------------------------------
+
+
+def get_org(session: Session, slug: str) -> Organisation:
+    org = session.execute(select(Organisation).where(Organisation.slug == (slug or "").strip())).scalar_one_or_none()
+    if org is None:
+        raise NotFound(f"unknown organisation {slug!r}", code="unknown_org", field="org", value=slug)
+    return org
+
+
+def create_organisation(
+    session: Session,
+    ctx: Context,
+    *,
+    slug: str,
+    name: str,
+    actor: str,
+    contact_email: str | None = None,
+    contact_phone: str | None = None,
+    website: str | None = None,
+) -> tuple[Organisation, bool]:
+    """Create a member organisation with its first signing key. Idempotent on ``slug``
+    (same name: returns the existing one, created=False; another name: Conflict)."""
+    slug = (slug or "").strip()
+    if not _SLUG.match(slug):
+        raise ServiceError(
+            "slug must be lowercase letters, digits and hyphens (at most 64)", code="bad_slug", field="slug"
+        )
+    clean_name = clean_text(name, field="name", max_length=MAX_NAME)
+    existing = session.execute(select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()
+    if existing is not None:
+        if existing.name != clean_name:
+            raise Conflict(f"organisation {slug!r} exists with another name", code="org_exists", field="slug")
+        return existing, False
+    if contact_email and not _EMAIL.match(contact_email):
+        raise ServiceError("contact e-mail is not an e-mail address", code="bad_email", field="contact_email")
+    moment = now()
+    org = Organisation(
+        slug=slug,
+        name=clean_name or slug,
+        did=org_did(ctx.settings, slug),
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        website=website,
+        membership="active",
+        member_since=moment,
+        created_at=moment,
+    )
+    session.add(org)
+    session.flush()
+    _new_key(session, ctx, org)
+    _ensure_status_lists(session, ctx, org)
+    audit(session, actor=actor, action="org.create", organisation_id=org.id, subject=slug, details={"name": org.name})
+    return org, True
+
+
+def add_shop(
+    session: Session, *, org: Organisation, name: str, actor: str, city: str | None = None, region: str | None = None
+) -> Shop:
+    clean = clean_text(name, field="name", max_length=MAX_NAME) or ""
+    shop = session.execute(select(Shop).where(Shop.organisation_id == org.id, Shop.name == clean)).scalar_one_or_none()
+    if shop is not None:
+        return shop
+    shop = Shop(organisation_id=org.id, name=clean, city=city, region=region)
+    session.add(shop)
+    session.flush()
+    audit(session, actor=actor, action="shop.create", organisation_id=org.id, subject=str(shop.id))
+    return shop
+
+
+def check_password_rules(password: str) -> None:
+    """Staff passwords: at least 12 characters, not all one kind, not the e-mail."""
+    if not isinstance(password, str) or len(password) < 12:
+        raise ServiceError("the password needs at least 12 characters", code="password_short", field="password")
+    if len(set(password)) < 5:
+        raise ServiceError("the password is too simple", code="password_simple", field="password")
+
+
+def add_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    actor: str,
+    org: Organisation | None = None,
+    shop: Shop | None = None,
+) -> tuple[User, bool]:
+    """Create a staff account (idempotent on e-mail: an existing user is returned unchanged)."""
+    email = (email or "").strip().lower()
+    if not _EMAIL.match(email):
+        raise ServiceError("not an e-mail address", code="bad_email", field="email")
+    if role not in ROLES:
+        raise ServiceError(f"role must be one of {', '.join(ROLES)}", code="bad_role", field="role")
+    if role != "sector_admin" and org is None:
+        raise ServiceError("this role needs an organisation", code="org_required", field="org")
+    existing = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if existing is not None:
+        if existing.role != role or existing.organisation_id != (org.id if org else None):
+            raise Conflict(f"user {email} exists with another role or organisation", code="user_exists", field="email")
+        return existing, False
+    check_password_rules(password)
+    if password.lower() == email:
+        raise ServiceError("the password must not be the e-mail address", code="password_simple", field="password")
+    user = User(
+        email=email,
+        name=clean_text(name, field="name", max_length=MAX_NAME) or email,
+        password_hash=_password_hasher.hash(password),
+        role=role,
+        organisation_id=org.id if org and role != "sector_admin" else None,
+        shop_id=shop.id if shop else None,
+        active=True,
+        failed_logins=0,
+        created_at=now(),
+    )
+    session.add(user)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="user.create",
+        organisation_id=user.organisation_id,
+        subject=email,
+        details={"role": role},
+    )
+    return user, True
+
+
+def check_password(user: User, password: str) -> bool:
+    try:
+        return _password_hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_access_code() -> str:
+    raw = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, ACCESS_CODE_LENGTH, 4))
+
+
+def access_code_digest(code: str) -> str:
+    """SHA-256 of the normalised code (80 random bits: no offline guessing; no secret
+    needed, so rotating the session secret never locks holders out)."""
+    normalised = re.sub(r"[\s-]", "", (code or "").upper()).replace("O", "0").replace("I", "1")
+    return hashlib.sha256(("kringloop-access-code:" + normalised).encode()).hexdigest()
+
+
+def add_participant(
+    session: Session, *, org: Organisation, name: str, actor: str, email: str | None = None, shop: Shop | None = None
+) -> tuple[Participant, str]:
+    """Record a holder; returns the participant and their new access code (shown once)."""
+    clean = clean_text(name, field="holder_name", max_length=MAX_NAME)
+    email = (email or "").strip() or None
+    if email and not _EMAIL.match(email):
+        raise ServiceError("not an e-mail address", code="bad_email", field="email")
+    if shop is not None and shop.organisation_id != org.id:
+        raise Forbidden("that shop belongs to another organisation", code="wrong_org", field="shop")
+    code = new_access_code()
+    participant = Participant(
+        organisation_id=org.id,
+        shop_id=shop.id if shop else None,
+        name=clean,
+        email=email,
+        access_code_digest=access_code_digest(code),
+        created_at=now(),
+    )
+    session.add(participant)
+    session.flush()
+    audit(session, actor=actor, action="participant.create", organisation_id=org.id, subject=str(participant.id))
+    return participant, code
+
+
+def replace_access_code(session: Session, *, participant: Participant, actor: str) -> str:
+    code = new_access_code()
+    participant.access_code_digest = access_code_digest(code)
+    audit(
+        session,
+        actor=actor,
+        action="participant.new_code",
+        organisation_id=participant.organisation_id,
+        subject=str(participant.id),
+    )
+    return code
+
+
+# --- keys ----------------------------------------------------------------------------
+
+
+def _new_key(session: Session, ctx: Context, org: Organisation) -> SigningKey:
+    key = ctx.signing_store().create(org_slug=org.slug, did=org.did)
+    row = SigningKey(
+        organisation_id=org.id,
+        fragment=key.id.split("#", 1)[1],
+        verification_method=key.id,
+        public_key_multibase=key.public_key_multibase,
+        created_at=now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def current_key(session: Session, org: Organisation) -> SigningKey:
+    row = (
+        session.execute(
+            select(SigningKey)
+            .where(
+                SigningKey.organisation_id == org.id,
+                SigningKey.retired_at.is_(None),
+                SigningKey.compromised_at.is_(None),
+            )
+            .order_by(SigningKey.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if row is None:
+        raise ServiceError(f"organisation {org.slug} has no usable signing key", code="no_key")
+    return row
+
+
+def org_keys(session: Session, org: Organisation) -> list[SigningKey]:
+    return list(
+        session.execute(
+            select(SigningKey).where(SigningKey.organisation_id == org.id).order_by(SigningKey.id)
+        ).scalars()
+    )
+
+
+def rotate_key(session: Session, ctx: Context, *, org: Organisation, actor: str) -> SigningKey:
+    """A new key signs from now on; the old one stays in the DID document (retired)."""
+    old = current_key(session, org)
+    new = _new_key(session, ctx, org)
+    old.retired_at = now()
+    audit(
+        session,
+        actor=actor,
+        action="key.rotate",
+        organisation_id=org.id,
+        subject=new.verification_method,
+        details={"retired": old.verification_method},
+    )
+    _resign_status_lists(session, ctx, org)
+    return new
+
+
+def load_signing_key(ctx: Context, org: Organisation, row: SigningKey) -> Ed25519Multikey:
+    return ctx.signing_store().load(org_slug=org.slug, fragment=row.fragment, did=org.did)
+
+
+def did_document(session: Session, org: Organisation) -> dict[str, Any]:
+    """The organisation's DID document: every key that is not compromised (retired keys
+    stay, so earlier certificates keep verifying)."""
+    keys = [
+        Ed25519Multikey.from_multikey(
+            {"id": k.verification_method, "controller": org.did, "publicKeyMultibase": k.public_key_multibase}
+        )
+        for k in org_keys(session, org)
+        if k.compromised_at is None
+    ]
+    return build_did_document(org.did, keys)
+
+
+# --- status lists --------------------------------------------------------------------
+
+
+def _ensure_status_lists(session: Session, ctx: Context, org: Organisation, sequence: int = 1) -> StatusList:
+    revocation = None
+    for purpose in ("revocation", "suspension"):
+        row = session.execute(
+            select(StatusList).where(
+                StatusList.organisation_id == org.id, StatusList.purpose == purpose, StatusList.sequence == sequence
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            row = StatusList(
+                organisation_id=org.id,
+                purpose=purpose,
+                sequence=sequence,
+                bits=bytes(MIN_ENTRIES // 8),
+                updated_at=now(),
+            )
+            session.add(row)
+            session.flush()
+            _sign_status_list(session, ctx, org, row)
+        if purpose == "revocation":
+            revocation = row
+    assert revocation is not None  # noqa: S101 - the loop above always sets it
+    return revocation
+
+
+def _sign_status_list(session: Session, ctx: Context, org: Organisation, row: StatusList) -> None:
+    key_row = current_key(session, org)
+    unsigned = build_status_list_credential(
+        list_url=status_list_url(ctx.settings, org.slug, row.sequence, row.purpose),
+        issuer=org.did,
+        purpose=row.purpose,
+        bitstring=Bitstring(MIN_ENTRIES, data=row.bits),
+        valid_from=format_datetime(now()),
+    )
+    signed = add_proof(unsigned, key=load_signing_key(ctx, org, key_row), document_loader=default_document_loader())
+    row.credential_json = json.dumps(signed, ensure_ascii=False)
+    row.updated_at = now()
+
+
+def _resign_status_lists(session: Session, ctx: Context, org: Organisation) -> None:
+    for row in session.execute(select(StatusList).where(StatusList.organisation_id == org.id)).scalars():
+        _sign_status_list(session, ctx, org, row)
+
+
+def _set_status_bit(session: Session, ctx: Context, cert: Certificate, purpose: str, value: bool) -> None:
+    revocation = cert.status_list
+    row = (
+        revocation
+        if purpose == "revocation"
+        else session.execute(
+            select(StatusList).where(
+                StatusList.organisation_id == revocation.organisation_id,
+                StatusList.purpose == purpose,
+                StatusList.sequence == revocation.sequence,
+            )
+        ).scalar_one()
+    )
+    bits = Bitstring(MIN_ENTRIES, data=row.bits)
+    bits.set(cert.status_index, value)
+    row.bits = bits.to_bytes()
+    _sign_status_list(session, ctx, cert.organisation, row)
+
+
+def _allocate_status_index(session: Session, ctx: Context, org: Organisation) -> tuple[StatusList, int]:
+    current = (
+        session.execute(
+            select(StatusList)
+            .where(StatusList.organisation_id == org.id, StatusList.purpose == "revocation")
+            .order_by(StatusList.sequence.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if current is None:
+        current = _ensure_status_lists(session, ctx, org)
+    used = set(
+        session.execute(select(Certificate.status_index).where(Certificate.status_list_id == current.id)).scalars()
+    )
+    if len(used) >= LIST_FILL_LIMIT:
+        current = _ensure_status_lists(session, ctx, org, current.sequence + 1)
+        used = set()
+    while True:
+        index = secrets.randbelow(MIN_ENTRIES)
+        if index not in used:
+            return current, index
+
+
+def status_list_document(session: Session, *, slug: str, sequence: int, purpose: str) -> dict[str, Any]:
+    org = get_org(session, slug)
+    row = session.execute(
+        select(StatusList).where(
+            StatusList.organisation_id == org.id, StatusList.purpose == purpose, StatusList.sequence == sequence
+        )
+    ).scalar_one_or_none()
+    if row is None or row.credential_json is None:
+        raise NotFound("no such status list", code="unknown_status_list")
+    document: dict[str, Any] = json.loads(row.credential_json)
+    return document
+
+
+# --- certificates --------------------------------------------------------------------
+
+
+def new_public_id() -> str:
+    """128 random bits, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def issue_certificate(
+    session: Session,
+    ctx: Context,
+    *,
+    org: Organisation,
+    competence_code: str,
+    level: str,
+    actor: str,
+    participant: Participant | None = None,
+    holder_name: str | None = None,
+    evidence: str | None = None,
+    issued_on: datetime | None = None,
+    valid_until: datetime | None = None,
+    supervisor: User | None = None,
+    shop: Shop | None = None,
+    external_ref: str | None = None,
+) -> Certificate:
+    """Build, sign and store one certificate, with its status index and audit event.
+
+    Everything happens in the caller's transaction: if anything fails before the
+    commit (even after signing), nothing is stored and no status index is used.
+    """
+    if org.membership != "active":
+        raise Forbidden(f"organisation {org.slug} may not issue ({org.membership})", code="org_not_active")
+    if participant is not None:
+        if participant.organisation_id != org.id:
+            raise Forbidden("that participant belongs to another organisation", code="wrong_org", field="participant")
+        if participant.erased_at is not None or not participant.name:
+            raise ServiceError("that participant's data was erased", code="participant_erased", field="participant")
+        name = participant.name
+    else:
+        name = clean_text(holder_name, field="holder_name", max_length=MAX_NAME) or ""
+    level = str(level or "").strip()
+    if level not in LEVELS:
+        raise ServiceError("level must be 1, 2 or 3", code="bad_level", field="level", allowed=list(LEVELS))
+    competence = get_competence(session, competence_code)
+    narrative = clean_text(evidence, field="evidence", max_length=MAX_EVIDENCE, required=False)
+    if shop is not None and shop.organisation_id != org.id:
+        raise Forbidden("that shop belongs to another organisation", code="wrong_org", field="shop")
+    if supervisor is not None and supervisor.organisation_id != org.id:
+        raise Forbidden("that supervisor belongs to another organisation", code="wrong_org", field="supervisor")
+    ref = clean_text(external_ref, field="external_ref", max_length=200, required=False)
+    moment = now()
+    valid_from = (issued_on or moment).astimezone(UTC) if (issued_on or moment).tzinfo else (issued_on or moment)
+    if valid_from > moment:
+        raise ServiceError("the issue date cannot be in the future", code="future_date", field="issued_on")
+
+    status_list, index = _allocate_status_index(session, ctx, org)
+    key_row = current_key(session, org)
+    entry = competence_entry(competence)
+    public_id = new_public_id()
+    request = CertificateRequest(
+        credential_id=f"urn:uuid:{uuid.uuid4()}",
+        issuer=IssuerProfile(
+            id=org.did, name=org.name, url=org.website, email=org.contact_email, phone=org.contact_phone
+        ),
+        competency=entry.to_competency(achievement_base(ctx.settings)),
+        holder=Holder(name),
+        level_code=level,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence=(Evidence(narrative=narrative, name="Toelichting van de werkbegeleider"),) if narrative else (),
+        status=StatusEntry(status_list_url(ctx.settings, org.slug, status_list.sequence), index),
+    )
+    try:
+        unsigned = build_competency_credential(request)
+        signed = add_proof(unsigned, key=load_signing_key(ctx, org, key_row), document_loader=default_document_loader())
+    except CredentialError as exc:
+        raise ServiceError(str(exc), code="cannot_build") from exc
+    if after_signing_hook is not None:
+        after_signing_hook()
+    cert = Certificate(
+        public_id=public_id,
+        credential_id=signed["id"],
+        organisation_id=org.id,
+        shop_id=shop.id if shop else None,
+        participant_id=participant.id if participant else None,
+        supervisor_id=supervisor.id if supervisor else None,
+        competence_id=competence.id,
+        level=level,
+        credential_json=json.dumps(signed, ensure_ascii=False),
+        status_list_id=status_list.id,
+        status_index=index,
+        signing_key_id=key_row.id,
+        issued_at=moment,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        public_page=True,
+        external_ref=ref,
+    )
+    session.add(cert)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "a certificate with that external reference exists", code="duplicate", field="external_ref"
+        ) from exc
+    audit(
+        session,
+        actor=actor,
+        action="certificate.issue",
+        organisation_id=org.id,
+        subject=public_id,
+        details={"competence": competence.code, "level": level, "key": key_row.verification_method},
+    )
+    return cert
+
+
+def get_certificate(session: Session, public_id: str, *, org: Organisation | None = None) -> Certificate:
+    """A certificate by public id; with ``org``, only that organisation's (else NotFound)."""
+    cert = session.execute(
+        select(Certificate).where(Certificate.public_id == (public_id or "").strip())
+    ).scalar_one_or_none()
+    if cert is None or (org is not None and cert.organisation_id != org.id):
+        raise NotFound(f"no certificate {public_id!r}", code="unknown_certificate", field="public_id")
+    return cert
+
+
+def revoke(session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str) -> Certificate:
+    """Revoke for good (sets the revocation bit and re-signs the list)."""
+    text = clean_text(reason, field="reason", max_length=MAX_REASON) or ""
+    if cert.revoked_at is not None:
+        raise Conflict("this certificate is already revoked", code="already_revoked")
+    cert.revoked_at, cert.revocation_reason = now(), text
+    _set_status_bit(session, ctx, cert, "revocation", True)
+    audit(
+        session,
+        actor=actor,
+        action="certificate.revoke",
+        organisation_id=cert.organisation_id,
+        subject=cert.public_id,
+        details={"reason": text},
+    )
+    return cert
+
+
+def suspend(session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str) -> Certificate:
+    text = clean_text(reason, field="reason", max_length=MAX_REASON) or ""
+    if cert.revoked_at is not None:
+        raise Conflict("a revoked certificate cannot be suspended", code="already_revoked")
+    if cert.suspended_at is not None:
+        raise Conflict("this certificate is already suspended", code="already_suspended")
+    cert.suspended_at, cert.suspension_reason = now(), text
+    _set_status_bit(session, ctx, cert, "suspension", True)
+    audit(
+        session,
+        actor=actor,
+        action="certificate.suspend",
+        organisation_id=cert.organisation_id,
+        subject=cert.public_id,
+        details={"reason": text},
+    )
+    return cert
+
+
+def lift_suspension(session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str) -> Certificate:
+    text = clean_text(reason, field="reason", max_length=MAX_REASON) or ""
+    if cert.suspended_at is None:
+        raise Conflict("this certificate is not suspended", code="not_suspended")
+    cert.suspended_at, cert.suspension_reason = None, None
+    _set_status_bit(session, ctx, cert, "suspension", False)
+    audit(
+        session,
+        actor=actor,
+        action="certificate.unsuspend",
+        organisation_id=cert.organisation_id,
+        subject=cert.public_id,
+        details={"reason": text},
+    )
+    return cert
+
+
+def mark_compromised(
+    session: Session, ctx: Context, *, org: Organisation, fragment: str, actor: str, reissue: bool = True
+) -> list[tuple[Certificate, Certificate | None]]:
+    """Mark a key compromised; it leaves the DID document at once. Every certificate it
+    signed is revoked ("key compromised") and, with ``reissue``, issued again with the
+    current key (same holder, competence, level, evidence and date). Returns
+    (old, new) pairs."""
+    row = session.execute(
+        select(SigningKey).where(SigningKey.organisation_id == org.id, SigningKey.fragment == fragment)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no key {fragment!r} for {org.slug}", code="unknown_key", field="key")
+    if row.compromised_at is not None:
+        raise Conflict("this key is already marked compromised", code="already_compromised")
+    was_current = row.id == current_key(session, org).id
+    row.compromised_at = now()
+    if was_current:
+        _new_key(session, ctx, org)
+    _resign_status_lists(session, ctx, org)
+    audit(session, actor=actor, action="key.compromised", organisation_id=org.id, subject=row.verification_method)
+    affected = (
+        session.execute(
+            select(Certificate).where(Certificate.signing_key_id == row.id, Certificate.revoked_at.is_(None))
+        )
+        .scalars()
+        .all()
+    )
+    results: list[tuple[Certificate, Certificate | None]] = []
+    for old in affected:
+        new = None
+        if reissue:
+            signed = json.loads(old.credential_json)
+            evidence = signed.get("evidence", [{}])[0].get("narrative") if signed.get("evidence") else None
+            holder = signed["credentialSubject"]["identifier"][0]["identityHash"]
+            new = issue_certificate(
+                session,
+                ctx,
+                org=org,
+                competence_code=old.competence.code,
+                level=old.level,
+                actor=actor,
+                participant=old.participant if old.participant and old.participant.erased_at is None else None,
+                holder_name=holder,
+                evidence=evidence,
+                issued_on=_aware(old.valid_from),
+                valid_until=_aware(old.valid_until),
+                supervisor=old.supervisor,
+                shop=old.shop,
+            )
+            new.public_page = old.public_page
+            old.replaced_by_id = new.id
+        old.revoked_at, old.revocation_reason = now(), "key_compromised"
+        _set_status_bit(session, ctx, old, "revocation", True)
+        audit(
+            session,
+            actor=actor,
+            action="certificate.revoke",
+            organisation_id=org.id,
+            subject=old.public_id,
+            details={"reason": "key_compromised", "replaced_by": new.public_id if new else None},
+        )
+        results.append((old, new))
+    return results
+
+
+def certificates_for_org(
+    session: Session, org: Organisation, *, limit: int = 200, offset: int = 0
+) -> Sequence[Certificate]:
+    return (
+        session.execute(
+            select(Certificate)
+            .where(Certificate.organisation_id == org.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def count_certificates(session: Session, org: Organisation) -> int:
+    return int(
+        session.execute(
+            select(func.count()).select_from(Certificate).where(Certificate.organisation_id == org.id)
+        ).scalar_one()
+    )

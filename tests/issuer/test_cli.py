@@ -1,0 +1,122 @@
+"""The service commands as an operator runs them: real processes, one shared instance."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("cli")
+    return {
+        **os.environ,
+        "CREDENTIALS_BASE_URL": "https://certificaten.test",
+        "CREDENTIALS_INSTANCE_DIR": str(home / "instance"),
+        "CREDENTIALS_KEYS_DIR": str(home / "keys"),
+        "CREDENTIALS_KEY_PASSPHRASE": "cli-passphrase-0123456789",
+        "CREDENTIALS_SECRET_KEY": "cli-secret-key-abcdefghij",
+        "CREDENTIALS_NEW_PASSWORD": "Een-lang-wachtwoord-42",
+    }
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "issuer.cli", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+
+
+def ok(env: dict[str, str], *args: str) -> str:
+    result = run(env, *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def org(env: dict[str, str]) -> str:
+    ok(env, "init")
+    ok(env, "org", "add", "de-kring", "--name", "De Kring", "--email", "info@dekring.example")
+    return "de-kring"
+
+
+def test_init_and_org_add_are_idempotent(env: dict[str, str], org: str) -> None:
+    assert "catalogue versions added: 0" in ok(env, "init")
+    assert "Already there" in ok(env, "org", "add", org, "--name", "De Kring")
+    clash = run(env, "org", "add", org, "--name", "Een Andere Naam")
+    assert clash.returncode == 1
+    assert "another name" in clash.stderr
+
+
+def test_user_add_is_idempotent_and_checks_its_input(env: dict[str, str], org: str) -> None:
+    assert "Created" in ok(env, "user", "add", "jan@dekring.example", "--org", org, "--role", "supervisor")
+    assert "Already there" in ok(env, "user", "add", "jan@dekring.example", "--org", org, "--role", "supervisor")
+    assert run(env, "user", "add", "piet@dekring.example", "--org", "nope", "--role", "supervisor").returncode == 1
+    weak = run({**env, "CREDENTIALS_NEW_PASSWORD": "kort"}, "user", "add", "k@dekring.example", "--org", org,
+               "--role", "supervisor")  # fmt: skip
+    assert weak.returncode == 1
+    assert "12 characters" in weak.stderr
+
+
+def test_catalogue_list_json(env: dict[str, str]) -> None:
+    competences = json.loads(ok(env, "catalogue", "list", "--json"))
+    assert len(competences) >= 30
+    assert {"code", "group", "name_nl", "name_en"} <= set(competences[0])
+    assert {c["group"] for c in competences} == {"circular", "digital", "craft-and-work"}
+
+
+def test_issue_writes_the_file_and_prints_the_verify_url(env: dict[str, str], org: str, tmp_path: Path) -> None:
+    url = ok(env, "issue", "--org", org, "--holder", "Mehmet Çelik", "--competence", "VAK-TILLEN", "--level", "2",
+             "--evidence", "Tilt veilig met rechte rug.", "--out", str(tmp_path)).strip()  # fmt: skip
+    assert url.startswith("https://certificaten.test/c/")
+    public_id = url.rsplit("/", 1)[1]
+    credential = json.loads((tmp_path / f"{public_id}.json").read_text("utf-8"))
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == "Mehmet Çelik"
+    assert credential["credentialSubject"]["result"][0]["achievedLevel"].endswith("#niveau-2")
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert "Revoked" in ok(env, "revoke", public_id, "--reason", "Test")
+    again = run(env, "revoke", public_id, "--reason", "Test")
+    assert again.returncode == 1
+    assert "already revoked" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--org", "nope", "--holder", "X", "--competence", "VAK-TILLEN"], "unknown organisation"),
+        (["--org", "de-kring", "--holder", "X", "--competence", "NOPE"], "unknown competence"),
+        (["--org", "de-kring", "--holder", " ", "--competence", "VAK-TILLEN"], "must not be empty"),
+        (["--org", "de-kring", "--holder", "X", "--competence", "VAK-TILLEN", "--level", "4"], "1, 2 or 3"),
+    ],
+)
+def test_issue_refuses_bad_input_clearly(env: dict[str, str], org: str, args: list[str], message: str) -> None:
+    result = run(env, "issue", *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_revoke_of_an_unknown_id_is_refused(env: dict[str, str], org: str) -> None:
+    result = run(env, "revoke", "no-such-certificate", "--reason", "x")
+    assert result.returncode == 1
+    assert "no certificate" in result.stderr
+
+
+def test_keys_rotate_then_compromise_reissues(env: dict[str, str], org: str, tmp_path: Path) -> None:
+    ok(env, "issue", "--org", org, "--holder", "Sara Ødegård", "--competence", "DIG-KASSA")
+    first_key = ok(env, "keys", "list", "--org", org).split()[0]
+    assert "New signing key" in ok(env, "keys", "rotate", "--org", org)
+    listing = ok(env, "keys", "list", "--org", org)
+    assert f"{first_key}" in listing and "retired" in listing and "current" in listing
+    report = ok(env, "keys", "compromise", "--org", org, "--key", first_key)
+    assert "re-issued as https://certificaten.test/c/" in report
+    assert "compromised" in ok(env, "keys", "list", "--org", org)
+
+
+def test_audit_verify(env: dict[str, str], org: str) -> None:
+    assert "verifies" in ok(env, "audit", "verify")
