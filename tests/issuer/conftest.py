@@ -38,10 +38,13 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_password_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """The database the app runs on; extend this fixture to run the same tests on PostgreSQL."""
-    return f"sqlite:///{tmp_path / 'credentials.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database the app runs on: a temporary SQLite file, and a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'credentials.db'}"
+    url: str = request.getfixturevalue("postgres_schema_url")
+    return url
 
 
 def make_settings(tmp_path: Path, database_url: str) -> Settings:
