@@ -778,58 +778,84 @@ def get_certificate(session: Session, public_id: str, *, org: Organisation | Non
     return cert
 
 
+def _publish_status_change(
+    session: Session,
+    ctx: Context,
+    *,
+    cert: Certificate,
+    purpose: str,
+    flagged: bool,
+    action: str,
+    actor: str,
+    details: dict[str, Any],
+) -> Certificate:
+    """Set or clear the certificate's bit in the ``purpose`` list, re-sign it, audit the change."""
+    _set_status_bit(session, ctx, cert, purpose, flagged)
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        organisation_id=cert.organisation_id,
+        subject=cert.public_id,
+        details=details,
+    )
+    return cert
+
+
 def revoke(session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str) -> Certificate:
     """Revoke for good (sets the revocation bit and re-signs the list)."""
     text = clean_text(reason, field="reason", max_length=MAX_REASON) or ""
     if cert.revoked_at is not None:
         raise Conflict("this certificate is already revoked", code="already_revoked")
     cert.revoked_at, cert.revocation_reason = now(), text
-    _set_status_bit(session, ctx, cert, "revocation", True)
-    audit(
+    return _publish_status_change(
         session,
-        actor=actor,
+        ctx,
+        cert=cert,
+        purpose="revocation",
+        flagged=True,
         action="certificate.revoke",
-        organisation_id=cert.organisation_id,
-        subject=cert.public_id,
+        actor=actor,
         details={"reason": text},
     )
-    return cert
 
 
 def suspend(session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str) -> Certificate:
+    """Suspend until lifted (sets the bit in the suspension list)."""
     text = clean_text(reason, field="reason", max_length=MAX_REASON) or ""
     if cert.revoked_at is not None:
         raise Conflict("a revoked certificate cannot be suspended", code="already_revoked")
     if cert.suspended_at is not None:
         raise Conflict("this certificate is already suspended", code="already_suspended")
     cert.suspended_at, cert.suspension_reason = now(), text
-    _set_status_bit(session, ctx, cert, "suspension", True)
-    audit(
+    return _publish_status_change(
         session,
-        actor=actor,
+        ctx,
+        cert=cert,
+        purpose="suspension",
+        flagged=True,
         action="certificate.suspend",
-        organisation_id=cert.organisation_id,
-        subject=cert.public_id,
+        actor=actor,
         details={"reason": text},
     )
-    return cert
 
 
 def lift_suspension(session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str) -> Certificate:
+    """Lift a suspension (clears the bit in the suspension list)."""
     text = clean_text(reason, field="reason", max_length=MAX_REASON) or ""
     if cert.suspended_at is None:
         raise Conflict("this certificate is not suspended", code="not_suspended")
     cert.suspended_at, cert.suspension_reason = None, None
-    _set_status_bit(session, ctx, cert, "suspension", False)
-    audit(
+    return _publish_status_change(
         session,
-        actor=actor,
+        ctx,
+        cert=cert,
+        purpose="suspension",
+        flagged=False,
         action="certificate.unsuspend",
-        organisation_id=cert.organisation_id,
-        subject=cert.public_id,
+        actor=actor,
         details={"reason": text},
     )
-    return cert
 
 
 def mark_compromised(
@@ -884,13 +910,14 @@ def mark_compromised(
             new.public_page = old.public_page
             old.replaced_by_id = new.id
         old.revoked_at, old.revocation_reason = now(), "key_compromised"
-        _set_status_bit(session, ctx, old, "revocation", True)
-        audit(
+        _publish_status_change(
             session,
-            actor=actor,
+            ctx,
+            cert=old,
+            purpose="revocation",
+            flagged=True,
             action="certificate.revoke",
-            organisation_id=org.id,
-            subject=old.public_id,
+            actor=actor,
             details={"reason": "key_compromised", "replaced_by": new.public_id if new else None},
         )
         results.append((old, new))
