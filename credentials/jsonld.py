@@ -51,6 +51,7 @@ EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 DocumentLoader = Callable[[str, Any], dict[str, Any]]
 
 # Limits against hostile input (dataset poisoning, deep or huge documents).
+MAX_CONTEXT_ENTRIES = 16  # all @context entries in a document together; ours have 3
 MAX_BLANK_NODES = 2_000
 MAX_N_DEGREE_CALLS = 5_000
 
@@ -265,6 +266,21 @@ def _check_expanded(node: Any, path: str) -> None:
             _check_expanded(value, f"{path}/{key}")
 
 
+def _count_context_entries(node: Any) -> int:
+    """How many @context entries the document has, at any depth."""
+    if isinstance(node, list):
+        return sum(_count_context_entries(item) for item in node)
+    if not isinstance(node, dict):
+        return 0
+    count = 0
+    for key, value in node.items():
+        if key == "@context":
+            count += len(value) if isinstance(value, list) else 1
+        else:
+            count += _count_context_entries(value)
+    return count
+
+
 def _check_no_nulls(node: Any, path: str) -> None:
     """A JSON null is dropped by JSON-LD; in a signed document it hides data, so refuse it."""
     if isinstance(node, dict):
@@ -291,8 +307,12 @@ def expand_strict(document: dict[str, Any], *, document_loader: DocumentLoader) 
         raise CanonicalizationError("a JSON-LD document must be a JSON object")
     try:
         _check_no_nulls(document, "")
+        contexts = _count_context_entries(document)
     except RecursionError as exc:
         raise CanonicalizationError("JSON-LD document is nested too deeply") from exc
+    if contexts > MAX_CONTEXT_ENTRIES:
+        # Every entry is processed by pyld; thousands of them would tie up a worker.
+        raise CanonicalizationError(f"document has {contexts} @context entries; at most {MAX_CONTEXT_ENTRIES}")
     dropped: list[str] = []
 
     def on_dropped(term: Any) -> None:

@@ -39,6 +39,8 @@ def encode_public_key(public: bytes) -> str:
 
 def decode_public_key(value: str) -> bytes:
     """The 32 raw bytes of a ``publicKeyMultibase`` value; KeyFormatError otherwise."""
+    if not isinstance(value, str) or len(value) > 60:  # 34 bytes are 48 base58 characters
+        raise KeyFormatError("publicKeyMultibase is not an Ed25519 Multikey (z6Mk…)")
     try:
         raw = multibase_decode(value)
     except EncodingError as exc:

@@ -189,6 +189,8 @@ class CertificateRequest:
     status: StatusEntry | None = None
     name: str | None = None
     extra_contexts: Sequence[str] = field(default=())
+    # Where the competence was assessed (a shop), as OB ``credentialSubject.source``.
+    assessor: IssuerProfile | None = None
 
 
 _ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
@@ -238,6 +240,8 @@ def build_competency_credential(request: CertificateRequest) -> dict[str, Any]:
     }
     if request.holder.did:
         subject["id"] = request.holder.did
+    if request.assessor is not None:
+        subject["source"] = request.assessor.to_json()
     credential: dict[str, Any] = {
         "@context": [*CREDENTIAL_CONTEXT, *request.extra_contexts],
         "id": request.credential_id,

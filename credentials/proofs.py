@@ -215,6 +215,8 @@ def check_proof(
     info["verification_method"] = vm
     if not value.startswith("z"):
         return _fail("malformed_proof", "proofValue is not multibase base58btc", **info)
+    if len(value) > 100:  # 64 bytes are at most 88 base58 characters; decoding is quadratic
+        return _fail("malformed_proof", "proofValue is too long for an Ed25519 signature", **info)
     try:
         signature = b58decode(value[1:])
     except EncodingError:

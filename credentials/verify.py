@@ -227,6 +227,25 @@ def check_validity_period(credential: Mapping[str, Any], *, now: datetime) -> Ch
     return _passed(VALIDITY_PERIOD, "within its validity period")
 
 
+class _ResolveOnce:
+    """One verification's DID resolver: each DID is resolved at most once per ``verify_credential``.
+
+    The credential's proof and its status list's proof name the same issuer; both see
+    the same DID document, and the service's records are read once. Failures are not
+    remembered (they are raised again, and the next call asks again).
+    """
+
+    def __init__(self, resolver: DidResolver):
+        self._resolver = resolver
+        self._documents: dict[str, dict[str, Any]] = {}
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        document = self._documents.get(did)
+        if document is None:
+            document = self._documents[did] = self._resolver.resolve(did)
+        return document
+
+
 def _status_entries(credential: Mapping[str, Any]) -> list[Any]:
     status = credential.get("credentialStatus")
     if status is None:
@@ -331,7 +350,7 @@ def verify_credential(
     ``status_lookup`` the status check is skipped.
     """
     loader = document_loader or default_document_loader()
-    dids = resolver or StaticDidResolver()
+    dids = _ResolveOnce(resolver or StaticDidResolver())
     moment = now or utcnow()
     if not isinstance(credential, dict):
         skipped = tuple(_skipped(cid, "not checked: the input is not a JSON object") for cid in CHECK_IDS[1:])

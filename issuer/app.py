@@ -44,8 +44,11 @@ def runtime() -> Runtime:
 
 
 def build_runtime(settings: Settings, *, verifier_only: bool = False) -> Runtime:
-    """Database and (unless verifier-only) key store for ``settings``; used by the app and the CLI."""
-    engine = make_engine(settings.database_url)
+    """Database and (unless verifier-only) key store for ``settings``; used by the app and the CLI.
+
+    ``verifier_only``: no key store at all, and the database is opened read-only.
+    """
+    engine = make_engine(settings.database_url, read_only=verifier_only)
     keystore = None if verifier_only else KeyStore(settings.keys_dir, settings.key_passphrase)
     return Runtime(
         settings=settings,
@@ -62,7 +65,7 @@ def create_app(
     settings: Settings | None = None,
     verifier_only: bool = False,
 ) -> Flask:
-    settings = settings or Settings.from_env()
+    settings = settings or Settings.from_env(verifier_only=verifier_only)
     app = Flask(__name__, instance_path=str(settings.instance_dir))
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -77,8 +80,13 @@ def create_app(
     app.extensions["credentials"] = build_runtime(settings, verifier_only=verifier_only)
 
     from issuer import public, web  # noqa: PLC0415 - blueprints import the app module
+    from verifier import api as verifier_api  # noqa: PLC0415
+    from verifier import pages as verifier_pages  # noqa: PLC0415
 
+    web.init_common(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(verifier_pages.bp)
+    app.register_blueprint(verifier_api.bp)
     if not verifier_only:
         web.init_app(app)
 

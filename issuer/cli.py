@@ -207,12 +207,84 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.workers is not None and not args.production:
+        raise core_cli.UsageError("--workers needs --production (the development server has one process)")
+    settings = Settings.from_env(verifier_only=args.verifier_only)
+    if args.production:
+        return _serve_production(args, settings)
     from issuer.app import create_app  # noqa: PLC0415
 
-    settings = Settings.from_env()
     app = create_app(settings=settings, verifier_only=args.verifier_only)
     print(f"Serving on http://{args.host}:{args.port}/ (public base URL {settings.base_url})")
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    return EXIT_OK
+
+
+DEFAULT_WORKERS = 2  # one per core: verification is CPU-bound
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What makes ``settings`` unfit for production; ``serve --production`` warns about each.
+
+    (Refusing to start on these is a later step: make ``_serve_production`` return
+    EXIT_REFUSED when this list is not empty.)
+    """
+    return [f"{name} is not set: a generated development value is in use" for name in settings.dev_fallbacks]
+
+
+def _serve_production(args: argparse.Namespace, settings: Settings) -> int:
+    """gunicorn, sync workers: one request at a time per process, ``--workers`` processes.
+
+    Verification is CPU-bound Python (the GIL), so threads in one process only take
+    turns; with sync workers each request gets a core to itself and waiting requests
+    queue in the kernel's accept queue, first come first served, taken by whichever
+    worker is free. Put a reverse proxy (nginx, Caddy) in front: it buffers slow
+    clients and does keep-alive and TLS, which sync workers do not.
+    """
+    try:
+        from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]  # noqa: PLC0415
+    except ImportError:
+        raise core_cli.UsageError("--production needs gunicorn (pip install gunicorn)") from None
+    from issuer.wsgi import create  # noqa: PLC0415
+
+    workers = DEFAULT_WORKERS if args.workers is None else args.workers
+    if workers < 1:
+        raise core_cli.UsageError("--workers must be at least 1")
+    for problem in production_problems(settings):
+        print(f"credentials: warning: {problem}", file=sys.stderr)
+    options: dict[str, object] = {
+        "bind": [f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"],
+        "workers": workers,
+        "worker_class": "sync",
+        "accesslog": None,  # no access log: URLs carry public ids, clients' addresses are personal data
+        "errorlog": "-",
+        "loglevel": "info",
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "proc_name": "credentials" + (" (verifier)" if args.verifier_only else ""),
+        # The workers' heartbeat files: memory, not a possibly slow disk.
+        "worker_tmp_dir": "/dev/shm" if Path("/dev/shm").is_dir() else None,  # noqa: S108 - gunicorn's advice
+        # gunicorn >= 25.1 opens a control socket at one fixed path per user ($HOME/.gunicorn):
+        # two instances would take each other's. We do not use it (stop with SIGTERM).
+        "control_socket_disable": True,
+    }
+
+    class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+        def load_config(self) -> None:
+            for name, value in options.items():
+                if value is not None and name in self.cfg.settings:  # older gunicorns lack some
+                    self.cfg.set(name, value)
+
+        def load(self) -> object:
+            # Called in each worker after the fork: its own engine, key store and caches.
+            return create(settings=settings, verifier_only=args.verifier_only)
+
+    print(
+        f"Serving on http://{args.host}:{args.port}/ with {workers} gunicorn worker(s)"
+        f"{' (verifier only)' if args.verifier_only else ''}; public base URL {settings.base_url}",
+        flush=True,
+    )
+    _Server().run()
     return EXIT_OK
 
 
@@ -286,6 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--verifier-only", action="store_true", help="public pages only, no access to signing keys")
+    serve.add_argument(
+        "--production", action="store_true", help="serve with gunicorn (sync workers) instead of the development server"
+    )
+    serve.add_argument(
+        "--workers", type=int, help=f"gunicorn worker processes, with --production (default {DEFAULT_WORKERS})"
+    )
     serve.set_defaults(handler=cmd_serve)
     return parser
 

@@ -39,8 +39,12 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read the settings; generate development secrets where none are given."""
+    def from_env(cls, env: Mapping[str, str] | None = None, *, verifier_only: bool = False) -> Settings:
+        """Read the settings; generate development secrets where none are given.
+
+        ``verifier_only``: for the public verifier process, which never signs. The key
+        passphrase is neither read nor generated (``key_passphrase`` stays empty).
+        """
         env = os.environ if env is None else env
         instance = Path(env.get("CREDENTIALS_INSTANCE_DIR", "instance")).resolve()
         base_url = env.get("CREDENTIALS_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
@@ -49,17 +53,17 @@ class Settings:
         database_url = env.get("CREDENTIALS_DATABASE_URL") or f"sqlite:///{instance / 'credentials.db'}"
         keys_dir = Path(env.get("CREDENTIALS_KEYS_DIR", "keys")).resolve()
         fallbacks: list[str] = []
-        passphrase = env.get("CREDENTIALS_KEY_PASSPHRASE") or ""
-        if not passphrase:
+        passphrase = "" if verifier_only else env.get("CREDENTIALS_KEY_PASSPHRASE") or ""
+        if not passphrase and not verifier_only:
             passphrase = _dev_secret(instance / "dev-key-passphrase")
             fallbacks.append("CREDENTIALS_KEY_PASSPHRASE")
         secret_key = env.get("CREDENTIALS_SECRET_KEY") or ""
         if not secret_key:
             secret_key = _dev_secret(instance / "dev-secret-key")
             fallbacks.append("CREDENTIALS_SECRET_KEY")
-        if secret_key == passphrase:
+        if not verifier_only and secret_key == passphrase:
             raise SettingsError("CREDENTIALS_SECRET_KEY must differ from CREDENTIALS_KEY_PASSPHRASE")
-        if len(passphrase) < 16:
+        if not verifier_only and len(passphrase) < 16:
             raise SettingsError("CREDENTIALS_KEY_PASSPHRASE must be at least 16 characters")
         for name in fallbacks:
             log.warning(

@@ -6,14 +6,16 @@ commits on success and rolls back on any error, so nothing is half-written.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,8 +25,13 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached (down, wrong URL, no permission)."""
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """The engine for ``url``; ``read_only`` (the verifier-only process) opens the
+    database so that no statement can change it: SQLite with ``mode=ro``, PostgreSQL
+    with ``default_transaction_read_only``."""
     if url.startswith("sqlite"):
+        if read_only:
+            return _sqlite_read_only_engine(url)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -43,10 +50,47 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    connect_args: dict[str, Any] = {"connect_timeout": 5}
+    if read_only:
+        # Appended to any options the URL carries (e.g. a search_path), not replacing them.
+        options = make_url(url).query.get("options") or ""
+        options = " ".join(options) if isinstance(options, tuple) else options
+        connect_args["options"] = f"{options} -c default_transaction_read_only=on".strip()
     # A host that drops packets must not hang a request for the OS's TCP timeout.
     return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10, connect_args={"connect_timeout": 5}
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10, connect_args=connect_args
     )
+
+
+def _sqlite_read_only_url(url: str) -> URL:
+    parsed = make_url(url)
+    if parsed.query.get("uri") in ("true", "1"):  # already a SQLite URI filename
+        return parsed.update_query_dict({"mode": "ro"})
+    database = parsed.database or ""
+    if database in ("", ":memory:"):
+        raise ValueError("a read-only SQLite engine needs a database file")
+    return parsed.set(database="file:" + quote(os.path.abspath(database))).update_query_dict(
+        {"mode": "ro", "uri": "true"}
+    )
+
+
+def _sqlite_read_only_engine(url: str) -> Engine:
+    """SQLite opened read-only (``file:…?mode=ro``): no write lock, no journal-mode change."""
+    engine = create_engine(_sqlite_read_only_url(url), connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin_read(conn: Any) -> None:
+        # A deferred transaction: one consistent snapshot per unit of work, no lock taken.
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 _UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)

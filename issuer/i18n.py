@@ -536,6 +536,377 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "nl": "Er is al een account met dit e-mailadres.",
         "en": "An account with this e-mail address already exists.",
     },
+    # --- public verifier pages (verifier/pages.py; B1, see docs/taalgids-b1.md) --------------
+    "verify.form.title": {"nl": "Certificaat controleren", "en": "Check a certificate"},
+    "verify.form.intro": {
+        "nl": "Hebt u een certificaat van een kringloop gekregen? Hier ziet u of het echt is en of het nog geldt.",
+        "en": "Did you get a certificate from a kringloop (re-use) organisation? Here you can see if it is "
+              "genuine and still valid.",
+    },
+    "verify.form.qr": {
+        "nl": "Staat er een QR-code op het certificaat op papier? Scan die met de camera van uw telefoon. "
+              "Dan ziet u de uitslag meteen.",
+        "en": "Is there a QR code on the paper certificate? Scan it with the camera of your phone. "
+              "Then you see the result straight away.",
+    },
+    "verify.form.file_label": {"nl": "Bestand van het certificaat", "en": "Certificate file"},
+    "verify.form.file_hint": {
+        "nl": "Kies het bestand dat u van de persoon hebt gekregen. De naam eindigt meestal op .json.",
+        "en": "Choose the file you got from the person. The name usually ends in .json.",
+    },
+    "verify.form.or": {"nl": "of", "en": "or"},
+    "verify.form.text_label": {"nl": "Tekst van het certificaat", "en": "Text of the certificate"},
+    "verify.form.text_hint": {
+        "nl": "Hebt u de tekst van het certificaat gekregen, bijvoorbeeld in een e-mail? Plak de hele tekst hier.",
+        "en": "Did you get the text of the certificate, for example in an e-mail? Paste all of the text here.",
+    },
+    "verify.form.submit": {"nl": "Controleren", "en": "Check"},
+    "verify.form.privacy": {
+        "nl": "We bewaren het bestand en de tekst niet. We gebruiken ze alleen voor deze controle.",
+        "en": "We do not keep the file or the text. We only use them for this check.",
+    },
+    "verify.error.nothing": {
+        "nl": "Kies een bestand of plak de tekst van het certificaat.",
+        "en": "Choose a file or paste the text of the certificate.",
+    },
+    "verify.error.empty": {
+        "nl": "Dit bestand is leeg. Kies het goede bestand.",
+        "en": "This file is empty. Choose the right file.",
+    },
+    "verify.error.both": {
+        "nl": "U hebt een bestand gekozen en ook tekst geplakt. Gebruik er maar één van.",
+        "en": "You chose a file and also pasted text. Use only one of them.",
+    },
+    "verify.error.pdf_not_supported": {
+        "nl": "Een PDF kunnen we nog niet controleren. Dat kan binnenkort. Vraag de persoon om het bestand "
+              "dat eindigt op .json, en kies dat bestand.",
+        "en": "We cannot check a PDF yet. That is coming soon. Ask the person for the file that ends in .json, "
+              "and choose that file.",
+    },
+    "verify.error.too_large": {
+        "nl": "Dit is te groot voor een certificaat. Kies het goede bestand.",
+        "en": "This is too large to be a certificate. Choose the right file.",
+    },
+    "verify.error.bad_text": {
+        "nl": "In het bestand staan tekens die niet kloppen. Vraag de persoon om het bestand opnieuw te sturen.",
+        "en": "The file contains characters that are not valid. Ask the person to send the file again.",
+    },
+    "verify.error.unreadable": {
+        "nl": "Dit is geen certificaat dat we kunnen lezen. Kies het bestand dat eindigt op .json, of plak de "
+              "hele tekst.",
+        "en": "This is not a certificate we can read. Choose the file that ends in .json, or paste all of the "
+              "text.",
+    },
+    "verify.checked_at": {"nl": "Gecontroleerd op {moment}.", "en": "Checked on {moment}."},
+    "verify.again": {"nl": "Nog een certificaat controleren", "en": "Check another certificate"},
+    "verify.check_a_file": {"nl": "Een bestand controleren", "en": "Check a file"},
+    "verify.limit.title": {"nl": "Even wachten", "en": "Please wait"},
+    "verify.limit.text": {
+        "nl": "U hebt in korte tijd heel veel certificaten bekeken. Wacht een minuut. Probeer het daarna opnieuw.",
+        "en": "You looked at a great many certificates in a short time. Wait a minute. Then try again.",
+    },
+
+    # The verdict: a heading and one sentence.
+    "verify.verdict.valid.title": {"nl": "Echt en geldig", "en": "Genuine and valid"},
+    "verify.verdict.valid.text": {
+        "nl": "Dit certificaat is echt en geldig.",
+        "en": "This certificate is genuine and valid.",
+    },
+    "verify.verdict.revoked.title": {"nl": "Ingetrokken", "en": "Cancelled"},
+    "verify.verdict.revoked.text": {
+        "nl": "De organisatie heeft dit certificaat ingetrokken. Het geldt niet meer.",
+        "en": "The organisation has cancelled this certificate. It is no longer valid.",
+    },
+    "verify.verdict.suspended.title": {"nl": "Tijdelijk niet geldig", "en": "Not valid for now"},
+    "verify.verdict.suspended.text": {
+        "nl": "De organisatie heeft dit certificaat tijdelijk stopgezet. Het is nu niet geldig. Dat kan later "
+              "weer veranderen.",
+        "en": "The organisation has put this certificate on hold. It is not valid now. That may change later.",
+    },
+    "verify.verdict.expired.title": {"nl": "Verlopen", "en": "Expired"},
+    "verify.verdict.expired.text": {
+        "nl": "Dit certificaat is echt, maar het is verlopen. Het geldt niet meer.",
+        "en": "This certificate is genuine, but it has expired. It is no longer valid.",
+    },
+    "verify.verdict.invalid.title": {"nl": "Niet te vertrouwen", "en": "Cannot be trusted"},
+    "verify.verdict.invalid.text": {
+        "nl": "Dit certificaat is niet echt of is veranderd. U kunt het niet vertrouwen.",
+        "en": "This certificate is not genuine or has been changed. You cannot trust it.",
+    },
+    "verify.verdict.invalid.unknown_org": {
+        "nl": "Dit certificaat komt van een organisatie die niet bekend is in de kringloopsector. U kunt het "
+              "niet vertrouwen.",
+        "en": "This certificate comes from an organisation that is not known in the kringloop sector. You cannot "
+              "trust it.",
+    },
+    "verify.verdict.invalid.not_certificate": {
+        "nl": "Dit is geen certificaat dat we kunnen lezen.",
+        "en": "This is not a certificate we can read.",
+    },
+    "verify.verdict.invalid.unchecked": {
+        "nl": "We konden niet nagaan of dit certificaat nog geldt. Vertrouw het nu nog niet. Probeer het later "
+              "opnieuw.",
+        "en": "We could not find out if this certificate is still valid. Do not rely on it for now. Try again "
+              "later.",
+    },
+    "verify.verdict.invalid.not_allowed": {
+        "nl": "De organisatie mocht dit certificaat op dat moment niet geven. U kunt het niet vertrouwen.",
+        "en": "The organisation was not allowed to give this certificate at that time. You cannot trust it.",
+    },
+    "verify.verdict.not_found.title": {"nl": "Niet gevonden", "en": "Not found"},
+    "verify.verdict.not_found.text": {
+        "nl": "Bij deze link hoort geen certificaat. Misschien is de link niet helemaal goed overgenomen.",
+        "en": "There is no certificate at this link. Maybe the link was not copied completely.",
+    },
+    "verify.verdict.not_found.next": {
+        "nl": "Hebt u het bestand van het certificaat? Dan kunt u het hier controleren.",
+        "en": "Do you have the certificate file? Then you can check it here.",
+    },
+    "verify.verdict.withdrawn.title": {"nl": "Niet openbaar gedeeld", "en": "Not shared publicly"},
+    "verify.verdict.withdrawn.text": {
+        "nl": "Deze persoon deelt dit certificaat niet openbaar. Vraag de persoon om het bestand; dat kunt u "
+              "hier controleren.",
+        "en": "This person does not share this certificate publicly. Ask the person for the file; you can "
+              "check it here.",
+    },
+    "verify.verdict.withdrawn.next": {
+        "nl": "Wij laten hier daarom niets van het certificaat zien.",
+        "en": "That is why we show nothing of the certificate here.",
+    },
+
+    # What the certificate says.
+    "verify.facts.title": {"nl": "Wat er op het certificaat staat", "en": "What the certificate says"},
+    "verify.facts.untrusted_title": {
+        "nl": "Wat er in het bestand staat (niet te vertrouwen)",
+        "en": "What the file says (not to be trusted)",
+    },
+    "verify.facts.untrusted_text": {
+        "nl": "Deze gegevens kunnen vals zijn. Gebruik ze niet om iemand te beoordelen.",
+        "en": "This information may be false. Do not use it to judge anyone.",
+    },
+    "verify.facts.compare": {
+        "nl": "Kijk of de naam klopt met de persoon die u het certificaat laat zien.",
+        "en": "See if the name matches the person who shows you the certificate.",
+    },
+    "verify.facts.holder": {"nl": "Naam", "en": "Name"},
+    "verify.facts.competence": {"nl": "Vaardigheid", "en": "Skill"},
+    "verify.facts.description": {"nl": "Wat houdt het in", "en": "What it means"},
+    "verify.facts.criteria": {"nl": "Wat de persoon doet", "en": "What the person does"},
+    "verify.facts.level": {"nl": "Niveau", "en": "Level"},
+    "verify.facts.level_value": {
+        "nl": "{name} (niveau {number} van {count})",
+        "en": "{name} (level {number} of {count})",
+    },
+    "verify.facts.organisation": {"nl": "Gegeven door", "en": "Given by"},
+    "verify.facts.shop": {"nl": "Werkplek", "en": "Workplace"},
+    "verify.facts.issued_on": {"nl": "Datum", "en": "Date"},
+    "verify.facts.valid_until": {"nl": "Geldig tot", "en": "Valid until"},
+    "verify.facts.no_end_date": {"nl": "Geen einddatum", "en": "No end date"},
+    "verify.facts.evidence": {"nl": "Toelichting", "en": "Explanation"},
+    "verify.facts.missing": {"nl": "(staat er niet op)", "en": "(not given)"},
+
+    # What each check found: verify.check.<check>.<outcome>[.<code>], then verify.check.any.<outcome>.
+    "verify.checks.title": {"nl": "Wat we hebben gecontroleerd", "en": "What we checked"},
+    "verify.outcome.passed": {"nl": "In orde:", "en": "OK:"},
+    "verify.outcome.failed": {"nl": "Niet in orde:", "en": "Not OK:"},
+    "verify.outcome.skipped": {"nl": "Niet gecontroleerd:", "en": "Not checked:"},
+    "verify.check.any.passed": {"nl": "Deze controle is goed gegaan.", "en": "This check went well."},
+    "verify.check.any.failed": {"nl": "Deze controle is niet goed gegaan.", "en": "This check did not go well."},
+    "verify.check.any.skipped": {
+        "nl": "Dit konden we niet nagaan, omdat een eerdere controle niet goed ging.",
+        "en": "We could not check this, because an earlier check did not go well.",
+    },
+    "verify.check.structure.passed": {
+        "nl": "Het bestand is een certificaat in de juiste vorm.",
+        "en": "The file is a certificate in the right form.",
+    },
+    "verify.check.structure.failed": {
+        "nl": "Het bestand is geen goed certificaat. Er ontbreekt iets, of er staat iets verkeerd in.",
+        "en": "The file is not a proper certificate. Something is missing, or something in it is wrong.",
+    },
+    "verify.check.structure.failed.not_an_object": {
+        "nl": "Het bestand is geen certificaat.",
+        "en": "The file is not a certificate.",
+    },
+    "verify.check.structure.failed.unprocessable": {
+        "nl": "Het bestand is geen certificaat dat we kunnen lezen.",
+        "en": "The file is not a certificate we can read.",
+    },
+    "verify.check.valid_signature.passed": {
+        "nl": "De digitale handtekening klopt. Niemand heeft het certificaat veranderd.",
+        "en": "The digital signature is correct. Nobody has changed the certificate.",
+    },
+    "verify.check.valid_signature.failed": {
+        "nl": "De digitale handtekening klopt niet. Het certificaat is veranderd of nagemaakt.",
+        "en": "The digital signature is not correct. The certificate has been changed or copied.",
+    },
+    "verify.check.valid_signature.failed.missing_proof": {
+        "nl": "Het certificaat heeft geen digitale handtekening. Daarom is het niet te vertrouwen.",
+        "en": "The certificate has no digital signature. So it cannot be trusted.",
+    },
+    "verify.check.valid_signature.failed.unresolvable_key": {
+        "nl": "We kunnen de digitale handtekening niet nakijken. De organisatie op het certificaat is niet "
+              "bekend in de kringloopsector.",
+        "en": "We cannot look at the digital signature. The organisation on the certificate is not known in "
+              "the kringloop sector.",
+    },
+    "verify.check.valid_signature.failed.proof_expired": {
+        "nl": "De digitale handtekening is verlopen.",
+        "en": "The digital signature has expired.",
+    },
+    "verify.check.issuer_key.passed": {
+        "nl": "De handtekening is van de organisatie die op het certificaat staat.",
+        "en": "The signature belongs to the organisation named on the certificate.",
+    },
+    "verify.check.issuer_key.failed": {
+        "nl": "De handtekening is van een andere organisatie dan die op het certificaat staat.",
+        "en": "The signature belongs to another organisation than the one on the certificate.",
+    },
+    "verify.check.issuer_key.failed.missing_issuer": {
+        "nl": "Er staat niet op het certificaat welke organisatie het gaf.",
+        "en": "The certificate does not say which organisation gave it.",
+    },
+    "verify.check.registered_issuer.passed": {
+        "nl": "{org} hoort bij de kringloopsector en mocht dit certificaat geven.",
+        "en": "{org} is part of the kringloop sector and was allowed to give this certificate.",
+    },
+    "verify.check.registered_issuer.failed": {
+        "nl": "{org} mocht dit certificaat op dat moment niet geven.",
+        "en": "{org} was not allowed to give this certificate at that time.",
+    },
+    "verify.check.registered_issuer.failed.not_a_member": {
+        "nl": "De organisatie op het certificaat is niet bekend in de kringloopsector. U kunt het certificaat "
+              "niet vertrouwen.",
+        "en": "The organisation on the certificate is not known in the kringloop sector. You cannot trust the "
+              "certificate.",
+    },
+    "verify.check.registered_issuer.failed.unknown_key": {
+        "nl": "De handtekening is niet van {org}. Het certificaat is nagemaakt.",
+        "en": "The signature is not from {org}. The certificate is a copy made by someone else.",
+    },
+    "verify.check.registered_issuer.failed.key_compromised": {
+        "nl": "Het certificaat is ondertekend nadat {org} had gemeld dat haar handtekening niet meer veilig was.",
+        "en": "The certificate was signed after {org} reported that its signature was no longer safe.",
+    },
+    "verify.check.registered_issuer.failed.key_retired": {
+        "nl": "Het certificaat is ondertekend met een handtekening die {org} toen niet meer gebruikte.",
+        "en": "The certificate was signed with a signature that {org} no longer used at that time.",
+    },
+    "verify.check.registered_issuer.failed.key_not_yet_valid": {
+        "nl": "De datum van de handtekening klopt niet.",
+        "en": "The date of the signature is not right.",
+    },
+    "verify.check.registered_issuer.failed.no_signing_time": {
+        "nl": "Er staat niet op het certificaat wanneer het is ondertekend.",
+        "en": "The certificate does not say when it was signed.",
+    },
+    "verify.check.registered_issuer.failed.not_yet_member": {
+        "nl": "Het certificaat is gegeven voordat {org} bij de kringloopsector hoorde.",
+        "en": "The certificate was given before {org} was part of the kringloop sector.",
+    },
+    "verify.check.registered_issuer.failed.membership_suspended": {
+        "nl": "{org} was tijdelijk geen lid van de kringloopsector toen het certificaat werd gegeven.",
+        "en": "{org} was temporarily not a member of the kringloop sector when the certificate was given.",
+    },
+    "verify.check.registered_issuer.failed.membership_ended": {
+        "nl": "{org} was geen lid meer van de kringloopsector toen het certificaat werd gegeven.",
+        "en": "{org} was no longer a member of the kringloop sector when the certificate was given.",
+    },
+    "verify.check.validity_period.passed": {
+        "nl": "De datums kloppen: het certificaat geldt op dit moment.",
+        "en": "The dates are right: the certificate is valid at this moment.",
+    },
+    "verify.check.validity_period.failed": {
+        "nl": "De datums op het certificaat kloppen niet.",
+        "en": "The dates on the certificate are not right.",
+    },
+    "verify.check.validity_period.failed.expired": {
+        "nl": "Het certificaat is verlopen. De einddatum is voorbij.",
+        "en": "The certificate has expired. The end date has passed.",
+    },
+    "verify.check.validity_period.failed.not_yet_valid": {
+        "nl": "Het certificaat geldt nog niet. De begindatum is nog niet bereikt.",
+        "en": "The certificate is not valid yet. The start date has not come yet.",
+    },
+    "verify.check.status.passed": {
+        "nl": "De organisatie heeft het certificaat niet ingetrokken en niet stopgezet.",
+        "en": "The organisation has not cancelled the certificate and has not put it on hold.",
+    },
+    "verify.check.status.failed": {
+        "nl": "We konden niet nagaan of de organisatie het certificaat heeft ingetrokken.",
+        "en": "We could not find out if the organisation has cancelled the certificate.",
+    },
+    "verify.check.status.failed.revoked": {
+        "nl": "De organisatie heeft het certificaat ingetrokken. Het geldt niet meer.",
+        "en": "The organisation has cancelled the certificate. It is no longer valid.",
+    },
+    "verify.check.status.failed.suspended": {
+        "nl": "De organisatie heeft het certificaat tijdelijk stopgezet.",
+        "en": "The organisation has put the certificate on hold for now.",
+    },
+    "verify.check.status.skipped": {
+        "nl": "We konden niet nagaan of het certificaat is ingetrokken, omdat de handtekening niet klopt.",
+        "en": "We could not find out if the certificate was cancelled, because the signature is not correct.",
+    },
+    "verify.check.status.skipped.no_status": {
+        "nl": "Dit certificaat kan niet worden ingetrokken. Hier was niets na te gaan.",
+        "en": "This certificate cannot be cancelled. There was nothing to look at here.",
+    },
+
+    # Whom to contact.
+    "verify.contact.title": {"nl": "Vragen over dit certificaat?", "en": "Questions about this certificate?"},
+    "verify.contact.ask": {"nl": "Vragen? Neem contact op met {org}.", "en": "Questions? Contact {org}."},
+    "verify.contact.the_organisation": {"nl": "De organisatie", "en": "The organisation"},
+    "verify.contact.lead_valid": {
+        "nl": "Wilt u meer weten? Neem contact op met de organisatie die het certificaat gaf:",
+        "en": "Do you want to know more? Contact the organisation that gave the certificate:",
+    },
+    "verify.contact.lead_problem": {
+        "nl": "Vraag de organisatie die het certificaat gaf wat dit betekent:",
+        "en": "Ask the organisation that gave the certificate what this means:",
+    },
+    "verify.contact.name": {"nl": "Organisatie", "en": "Organisation"},
+    "verify.contact.email": {"nl": "E-mail", "en": "E-mail"},
+    "verify.contact.phone": {"nl": "Telefoon", "en": "Phone"},
+    "verify.contact.website": {"nl": "Website", "en": "Website"},
+    "verify.contact.no_details": {
+        "nl": "Deze organisatie heeft ons geen e-mailadres, telefoonnummer of website gegeven.",
+        "en": "This organisation has not given us an e-mail address, phone number or website.",
+    },
+    "verify.contact.unknown": {
+        "nl": "De organisatie op dit certificaat is niet bekend in de kringloopsector. Wij hebben dus geen "
+              "gegevens om contact op te nemen. Vertrouw dit certificaat niet.",
+        "en": "The organisation on this certificate is not known in the kringloop sector. So we have no "
+              "details to contact it. Do not trust this certificate.",
+    },
+
+    # For experts only (inside <details>).
+    "verify.tech.title": {"nl": "Technische details", "en": "Technical details"},
+    "verify.tech.intro": {
+        "nl": "Voor specialisten. U hebt dit niet nodig om de uitslag te begrijpen.",
+        "en": "For specialists. You do not need this to understand the result.",
+    },
+    "verify.tech.table": {"nl": "Alle controles", "en": "All checks"},
+
+    # How the check works (for readers who never heard of digital certificates).
+    "verify.about.title": {"nl": "Hoe werkt deze controle?", "en": "How does this check work?"},
+    "verify.about.signature": {
+        "nl": "De organisatie zet een digitale handtekening op elk certificaat dat zij geeft. Wij kijken of die "
+              "handtekening klopt. Zo weet u dat niemand het certificaat heeft veranderd.",
+        "en": "The organisation puts a digital signature on every certificate it gives. We look at whether that "
+              "signature is correct. That way you know that nobody has changed the certificate.",
+    },
+    "verify.about.register": {
+        "nl": "We kijken ook of de organisatie bij de kringloopsector hoort. En of zij het certificaat niet "
+              "heeft ingetrokken of stopgezet.",
+        "en": "We also look at whether the organisation is part of the kringloop sector. And whether it has not "
+              "cancelled the certificate or put it on hold.",
+    },
+    "verify.about.address": {
+        "nl": "Let op: vertrouw alleen een uitslag op een pagina waarvan het adres begint met {base}.",
+        "en": "Please note: only trust a result on a page whose address starts with {base}.",
+    },
+
 }
 # fmt: on
 

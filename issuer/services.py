@@ -723,6 +723,13 @@ def issue_certificate(
         valid_until=valid_until,
         evidence=(Evidence(narrative=narrative, name="Toelichting van de werkbegeleider"),) if narrative else (),
         status=StatusEntry(status_list_url(ctx.settings, org.slug, status_list.sequence), index),
+        assessor=(
+            IssuerProfile(
+                id=f"{ctx.settings.base_url}/orgs/{org.slug}/winkels/{shop.id}", name=f"{org.name}, {shop.name}"
+            )
+            if shop is not None
+            else None
+        ),
     )
     try:
         unsigned = build_competency_credential(request)

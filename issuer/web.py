@@ -36,6 +36,7 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    current_app,
     flash,
     g,
     redirect,
@@ -84,8 +85,13 @@ View = Callable[P, ResponseReturnValue]
 
 
 def init_app(app: Flask) -> None:
-    """Register the staff pages, CSRF protection, language handling and template helpers."""
+    """Register the staff pages (the full service only)."""
     app.register_blueprint(bp)
+
+
+def init_common(app: Flask) -> None:
+    """Language handling, template helpers, CSRF helpers and HTML error pages: for the staff
+    pages and the public verifier pages alike (also in verifier-only mode)."""
     app.before_request(i18n.remember_language)
     app.jinja_env.globals.update(
         t=i18n.t,
@@ -96,6 +102,8 @@ def init_app(app: Flask) -> None:
         csrf_field=CSRF_FIELD,
         lang_switch_url=lang_switch_url,
         signed_in_user=signed_in_user,
+        has_endpoint=has_endpoint,
+        home_url=home_url,
     )
     app.jinja_env.filters.update(local_date=local_date, local_datetime=local_datetime)
     app.register_error_handler(PageError, _page_error)
@@ -104,6 +112,10 @@ def init_app(app: Flask) -> None:
 
 
 # --- errors ---------------------------------------------------------------------------
+
+
+# Blueprints that answer in JSON; their errors are not turned into HTML pages.
+API_BLUEPRINTS = frozenset({"verifier_api"})
 
 
 class PageError(Exception):
@@ -144,8 +156,8 @@ def _page_error(exc: PageError) -> ResponseReturnValue:
 
 
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    # Other blueprints (APIs) keep their own error format.
-    if request.blueprint not in (None, bp.name):
+    # JSON APIs keep their own error format (problem details).
+    if request.blueprint in API_BLUEPRINTS:
         return exc
     status = exc.code or 500
     body, _ = error_page(status, "error.csrf.text" if isinstance(exc, CsrfRefused) else None)
@@ -369,8 +381,20 @@ def lang_switch_url() -> str:
             path = request.path
             args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
         else:
-            path = url_for("web.dashboard")
+            path = home_url()
     return f"{path}?{urlencode([*args, ('lang', other)])}"
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """Whether this app has ``endpoint`` (the staff pages are missing in verifier-only mode)."""
+    return endpoint in current_app.view_functions
+
+
+def home_url() -> str:
+    """The start page: the staff dashboard for staff (and on the staff pages), else the public verifier."""
+    if has_endpoint("web.dashboard") and (request.blueprint == bp.name or signed_in_user() is not None):
+        return url_for("web.dashboard")
+    return url_for("verifier_pages.verify_form")
 
 
 def _aware(moment: datetime) -> datetime:

@@ -136,6 +136,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("web.organisation", "GET"): only(ADMIN_A, 200),
     ("web.rotate_key", "POST"): only(ADMIN_A, 302),
     ("web.sector", "GET"): only(SECTOR, 200),
+    # The public verifier: the same answer for everyone (the matrix posts a form: 415 for the JSON API).
+    ("verifier_api.verify", "POST"): everyone(415),
+    ("verifier_api.openapi", "GET"): everyone(200),
+    ("verifier_pages.certificate", "GET"): everyone(200),
+    ("verifier_pages.verify_form", "GET"): everyone(200),
+    ("verifier_pages.verify_upload", "POST"): everyone(400),  # posted empty: the form again
 }
 
 

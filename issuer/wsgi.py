@@ -1,0 +1,79 @@
+"""The WSGI entry point for gunicorn (``credentials serve --production`` uses it).
+
+Run directly with an app factory, so nothing happens at import time::
+
+    gunicorn --workers 2 'issuer.wsgi:create()'
+    gunicorn --workers 2 'issuer.wsgi:create(verifier_only=True)'
+
+Settings come from the ``CREDENTIALS_*`` environment variables only. Each worker
+builds its own app (database engine, key store) after the fork and warms the
+per-process caches (bundled contexts, the OB 3.0 schema validator, processed
+JSON-LD contexts) before it takes its first request, so the first verifications
+are not several times slower than the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from issuer.config import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+#: Calls a minute a client may make to ``POST /credentials/verify`` (per worker process).
+RATE_ENV = "CREDENTIALS_VERIFY_API_PER_MINUTE"
+
+
+def _overrides(env: os._Environ[str] | dict[str, str] | None = None) -> dict[str, object]:
+    env = os.environ if env is None else env
+    config: dict[str, object] = {}
+    raw = env.get(RATE_ENV, "").strip()
+    if raw:
+        try:
+            per_minute = int(raw)
+        except ValueError:
+            raise SettingsError(f"{RATE_ENV} must be a whole number") from None
+        if per_minute < 1:
+            raise SettingsError(f"{RATE_ENV} must be at least 1")
+        config["VERIFY_API_PER_MINUTE"] = per_minute
+    return config
+
+
+def warm_up() -> None:
+    """Build what every verification needs and does not depend on the request.
+
+    Verifies the bundled sample certificate (did:key issuer, no database) once; that
+    loads the contexts, compiles the schema validator and fills pyld's context cache.
+    """
+    from credentials.did import StaticDidResolver  # noqa: PLC0415 - only at worker start
+    from credentials.jsonld import default_document_loader  # noqa: PLC0415
+    from credentials.keys import Ed25519Multikey  # noqa: PLC0415
+    from credentials.proofs import add_proof  # noqa: PLC0415
+    from credentials.sample import sample_credential  # noqa: PLC0415
+    from credentials.verify import verify_credential  # noqa: PLC0415
+
+    loader = default_document_loader()
+    key = Ed25519Multikey.from_seed(bytes(32))
+    signed = add_proof(sample_credential(issuer_did=key.controller), key=key, document_loader=loader)
+    result = verify_credential(signed, document_loader=loader, resolver=StaticDidResolver())
+    if not result.verified:  # pragma: no cover - would mean the core itself is broken
+        log.warning("warm-up: the sample certificate did not verify: %s", [c.code for c in result.failed])
+
+
+def create(*, verifier_only: bool = False, settings: Settings | None = None) -> Flask:
+    """The app for one worker process (a gunicorn app factory)."""
+    from issuer.app import create_app  # noqa: PLC0415 - keep importing this module cheap
+
+    app = create_app(
+        _overrides() or None,
+        settings=settings or Settings.from_env(verifier_only=verifier_only),
+        verifier_only=verifier_only,
+    )
+    try:
+        warm_up()
+    except Exception:  # a failed warm-up only costs speed, never availability
+        log.exception("warm-up failed; the first requests will be slower")
+    return app

@@ -1,0 +1,377 @@
+"""Verification as the public verifier does it: the core's ``verify_credential`` with
+collaborators fed from the service's own records, plus what a person needs to read
+the answer (a verdict and the issuing organisation's contact details).
+
+* DID documents of member organisations come from the database (every key the
+  organisation ever had, compromised ones included, so a signature by a compromised
+  key is recognised and then refused by the trust registry with a clear reason).
+* Status lists come from the database; any other URL is "unavailable", never fetched.
+* The trust registry accepts an issuer only when it is a member organisation and the
+  signing key was its own, existed, and was neither retired nor compromised at the
+  time of signing. For certificates this service issued, that time is taken from its
+  own records, not from the proof (which a key holder could backdate).
+* Suspension lives in a parallel list at the same index (the OB schema allows only
+  one ``credentialStatus``): a suspended certificate fails ``status`` with ``suspended``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credentials.did import did_key_document
+from credentials.errors import DidResolutionError, StatusListError
+from credentials.jsonld import default_document_loader
+from credentials.keys import Ed25519Multikey
+from credentials.statuslist import Bitstring, StatusEntry
+from credentials.verify import (
+    STATUS,
+    Check,
+    Outcome,
+    TrustDecision,
+    VerificationResult,
+    issuer_id,
+    verify_credential,
+)
+from issuer.config import Settings
+from issuer.models import Certificate, Organisation, SigningKey, StatusList
+
+# Limits that keep the effort for hostile input bounded (documented in the OpenAPI text).
+MAX_JSON_BYTES = 256 * 1024
+MAX_DEPTH = 32
+# A real certificate has about 150 values and no list longer than a few entries;
+# pyld's work grows faster than linearly with values and repeated types.
+MAX_NODES = 2_000
+MAX_ARRAY = 100
+CLOCK_SKEW = timedelta(minutes=5)
+
+VERDICTS = ("valid", "revoked", "suspended", "expired", "invalid", "not-found", "withdrawn")
+
+
+class InputRejected(ValueError):
+    """The input is not a credential we will look at; ``code`` says why (stable)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse_credential_json(raw: bytes | str) -> Any:
+    """Parse untrusted JSON within the size, depth and node limits; InputRejected otherwise."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    if len(data) > MAX_JSON_BYTES:
+        raise InputRejected("too_large", f"the credential is larger than {MAX_JSON_BYTES // 1024} KB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputRejected("not_utf8", "the file is not UTF-8 text") from None
+    # Depth is checked on the raw text first, so the parser never recurses deeply.
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                raise InputRejected("too_deep", f"the JSON is nested deeper than {MAX_DEPTH} levels")
+        elif char in "]}":
+            depth -= 1
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputRejected("not_json", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:  # e.g. an integer with more digits than Python converts
+        raise InputRejected("not_json", "not valid JSON: a number is too long") from None
+    if _count_nodes(value) > MAX_NODES:
+        raise InputRejected("too_complex", f"the JSON has more than {MAX_NODES} values")
+    return value
+
+
+def _count_nodes(value: Any) -> int:
+    """How many values the JSON has (stops counting past the limit). Strings, keys included,
+    must be valid Unicode: JSON allows escaped lone surrogates, which no page or database
+    can store or show, so they are refused here, once."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            break
+        if isinstance(item, dict):
+            stack.extend(item.values())
+            stack.extend(item.keys())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise InputRejected("bad_text", "the JSON contains a NUL character")
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise InputRejected("bad_text", "the JSON contains text that is not valid Unicode") from None
+        elif isinstance(item, list) and len(item) > MAX_ARRAY:
+            raise InputRejected("too_complex", f"the JSON has a list of more than {MAX_ARRAY} values")
+    return count
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom a reader can contact about a certificate: the issuing organisation."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+
+class RecordsDidResolver:
+    """DID documents of member organisations from the database; did:key locally."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        if did.startswith("did:key:"):
+            return did_key_document(did)
+        org = self.session.execute(select(Organisation).where(Organisation.did == did)).scalar_one_or_none()
+        if org is None:
+            raise DidResolutionError(f"{did} is not a member organisation of this service")
+        keys = self.session.execute(select(SigningKey).where(SigningKey.organisation_id == org.id)).scalars().all()
+        methods = [
+            Ed25519Multikey.from_multikey(
+                {"id": k.verification_method, "controller": did, "publicKeyMultibase": k.public_key_multibase}
+            ).to_verification_method()
+            for k in keys
+        ]
+        return {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": did,
+            "verificationMethod": methods,
+            "assertionMethod": [m["id"] for m in methods],
+        }
+
+
+_STATUS_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]{1,64})/status/(?P<seq>\d{1,6})(?:/(?P<purpose>suspension))?$")
+
+
+class RecordsStatusLookup:
+    """Status list credentials from the database, for URLs under this service's base URL."""
+
+    def __init__(self, session: Session, settings: Settings):
+        self.session = session
+        self.base = settings.base_url
+
+    def _row(self, url: str) -> StatusList | None:
+        if not url.startswith(self.base + "/"):
+            return None
+        match = _STATUS_PATH.match(url[len(self.base) :])
+        if match is None:
+            return None
+        return self.session.execute(
+            select(StatusList)
+            .join(Organisation)
+            .where(
+                Organisation.slug == match["slug"],
+                StatusList.sequence == int(match["seq"]),
+                StatusList.purpose == (match["purpose"] or "revocation"),
+            )
+        ).scalar_one_or_none()
+
+    def status_list(self, url: str) -> dict[str, Any] | None:
+        row = self._row(url)
+        if row is None or row.credential_json is None:
+            return None
+        document: dict[str, Any] = json.loads(row.credential_json)
+        return document
+
+    def suspended(self, entry: StatusEntry) -> bool | None:
+        """The suspension bit for a revocation entry of ours (None when not one of ours)."""
+        row = self._row(entry.list_url)
+        if row is None or row.purpose != "revocation":
+            return None
+        suspension = self.session.execute(
+            select(StatusList).where(
+                StatusList.organisation_id == row.organisation_id,
+                StatusList.purpose == "suspension",
+                StatusList.sequence == row.sequence,
+            )
+        ).scalar_one_or_none()
+        if suspension is None:
+            return None
+        return Bitstring(len(suspension.bits) * 8, data=suspension.bits).get(entry.index)
+
+
+class MembershipRegistry:
+    """The sector's trust registry, read from the service's records."""
+
+    def __init__(self, session: Session, *, issued_at: datetime | None = None):
+        self.session = session
+        # From our own records, when the presented credential is exactly one we issued.
+        self.issued_at = issued_at
+
+    def decide(self, *, issuer: str, verification_method: str, signed_at: datetime | None) -> TrustDecision:
+        org = self.session.execute(select(Organisation).where(Organisation.did == issuer)).scalar_one_or_none()
+        if org is None:
+            return TrustDecision(False, "not_a_member", f"{issuer} is not a member organisation of the sector")
+        key = self.session.execute(
+            select(SigningKey).where(
+                SigningKey.organisation_id == org.id, SigningKey.verification_method == verification_method
+            )
+        ).scalar_one_or_none()
+        if key is None:
+            return TrustDecision(False, "unknown_key", f"the signing key is not a key of {org.name}")
+        ours = self.issued_at is not None
+        compromised = _aware(key.compromised_at)
+        retired = _aware(key.retired_at)
+        details = {"organisation": org.slug}
+        # Everything a member's key legitimately signed is in our records. A signature by a
+        # compromised or retired key that is not, is new: its claimed date proves nothing.
+        if not ours and compromised is not None:
+            return TrustDecision(False, "key_compromised", "signed with a key that was marked compromised", details)
+        if not ours and retired is not None:
+            return TrustDecision(False, "key_retired", "signed with a key that was retired", details)
+        moment = self.issued_at or signed_at
+        if moment is None:
+            return TrustDecision(False, "no_signing_time", "the certificate does not say when it was signed")
+        if moment + CLOCK_SKEW < (_aware(key.created_at) or moment):
+            return TrustDecision(False, "key_not_yet_valid", "signed before the key existed", details)
+        if compromised is not None and moment >= compromised:
+            return TrustDecision(False, "key_compromised", "signed after the key was marked compromised", details)
+        if retired is not None and moment > retired + CLOCK_SKEW:
+            return TrustDecision(False, "key_retired", "signed after the key was retired", details)
+        member_since = _aware(org.member_since)
+        if member_since is not None and moment + CLOCK_SKEW < member_since:
+            return TrustDecision(False, "not_yet_member", f"signed before {org.name} was a member", details)
+        changed = _aware(org.membership_changed_at)
+        if org.membership != "active" and (changed is None or moment >= changed):
+            return TrustDecision(
+                False,
+                f"membership_{org.membership}",
+                f"signed while the membership of {org.name} was {org.membership}",
+                details,
+            )
+        return TrustDecision(True, reason=f"{org.name} is a member of the sector", details=details)
+
+
+@dataclass(frozen=True)
+class ReaderOutcome:
+    """A verification result with what a reader needs next to it."""
+
+    result: VerificationResult
+    verdict: str
+    contact: Contact | None
+    certificate: Certificate | None = None
+
+
+def verdict_of(result: VerificationResult) -> str:
+    """The one word a person reads first."""
+    failed = {c.id: c for c in result.failed}
+    if not failed:
+        return "valid"
+    hard = {cid for cid in failed if cid not in ("status", "validity_period")}
+    if hard:
+        return "invalid"
+    status = failed.get("status")
+    if status is not None:
+        if status.code in ("revoked", "suspended"):
+            return status.code
+        return "invalid"
+    return "expired" if failed["validity_period"].code == "expired" else "invalid"
+
+
+def _contact(session: Session, credential: Any) -> Contact | None:
+    if not isinstance(credential, dict):
+        return None
+    did = issuer_id(credential)
+    org = session.execute(select(Organisation).where(Organisation.did == did)).scalar_one_or_none() if did else None
+    if org is not None:
+        return Contact(org.name, org.contact_email, org.contact_phone, org.website)
+    return None  # never repeat contact details an unknown issuer wrote about itself
+
+
+def _with_suspension(
+    result: VerificationResult, credential: dict[str, Any], lookup: RecordsStatusLookup
+) -> VerificationResult:
+    status = result.check(STATUS)
+    if not status.passed:
+        return result
+    try:
+        entry = StatusEntry.from_json(credential.get("credentialStatus"))
+    except StatusListError:
+        return result
+    if lookup.suspended(entry):
+        suspended = Check(STATUS, Outcome.FAILED, "suspended", "suspended (suspension list, same index)")
+        checks = tuple(suspended if c.id == STATUS else c for c in result.checks)
+        return dataclasses.replace(result, verified=False, checks=checks)
+    return result
+
+
+def verify_for_reader(
+    session: Session, settings: Settings, credential: Any, *, now: datetime | None = None
+) -> ReaderOutcome:
+    """Verify ``credential`` against the service's records. Never raises for bad input."""
+    ours = _stored_original(session, credential)
+    lookup = RecordsStatusLookup(session, settings)
+    result = verify_credential(
+        credential,
+        document_loader=default_document_loader(),
+        resolver=RecordsDidResolver(session),
+        status_lookup=lookup,
+        trust_registry=MembershipRegistry(session, issued_at=_aware(ours.issued_at) if ours else None),
+        now=now,
+    )
+    if isinstance(credential, dict) and result.check(STATUS).passed:
+        result = _with_suspension(result, credential, lookup)
+    return ReaderOutcome(result, verdict_of(result), _contact(session, credential), ours)
+
+
+def _proof_value(credential: Any) -> str | None:
+    proof = credential.get("proof") if isinstance(credential, dict) else None
+    value = proof.get("proofValue") if isinstance(proof, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _stored_original(session: Session, credential: Any) -> Certificate | None:
+    """Our record of exactly this credential: same id and same signature value, else None.
+
+    An id alone proves nothing (anyone can copy it into a forgery)."""
+    if not isinstance(credential, dict) or not isinstance(credential.get("id"), str):
+        return None
+    record = session.execute(
+        select(Certificate).where(Certificate.credential_id == credential["id"])
+    ).scalar_one_or_none()
+    if record is None:
+        return None
+    presented = _proof_value(credential)
+    return record if presented is not None and presented == _proof_value(json.loads(record.credential_json)) else None
+
+
+def find_public(session: Session, public_id: str) -> Certificate | None:
+    """The certificate behind a QR code (public ids are random; no listing exists)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", public_id or ""):
+        return None
+    return session.execute(select(Certificate).where(Certificate.public_id == public_id)).scalar_one_or_none()
