@@ -20,7 +20,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-node: $(JS_DIR)/node_modules/.installed
+A11Y_DIR := tests/a11y/js
+
+node: $(JS_DIR)/node_modules/.installed $(A11Y_DIR)/node_modules/.installed
+
+$(A11Y_DIR)/node_modules/.installed: $(A11Y_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: the accessibility tests need Node.js and npm"; exit 1; }
+	npm ci --prefix $(A11Y_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(JS_DIR)/node_modules/.installed: $(JS_DIR)/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: the interop tests need Node.js and npm"; exit 1; }
@@ -48,4 +55,4 @@ bench: setup node
 	$(BIN)/python benchmarks/bench_core.py
 
 clean:
-	rm -rf $(VENV) $(JS_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(JS_DIR)/node_modules $(A11Y_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache
