@@ -313,6 +313,7 @@ def main() -> int:
     parser.add_argument("--in-process-seconds", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even when PostgreSQL answers")
+    parser.add_argument("--verifier-only", action="store_true", help="serve with --verifier-only")
     args = parser.parse_args()
 
     print(
@@ -357,17 +358,21 @@ def main() -> int:
             size = len(json.dumps(credential, ensure_ascii=False).encode())
             print(f"certificate: {size} bytes; request body {len(body)} bytes")
 
+            mode = ["--verifier-only"] if args.verifier_only else []
             port = free_port()
             log_path = home / "server.log"
             with log_path.open("wb") as log:
                 server = subprocess.Popen(
                     [sys.executable, "-m", "issuer.cli", "serve", "--production", "--workers", str(args.workers),
-                     "--host", "127.0.0.1", "--port", str(port)],
+                     "--host", "127.0.0.1", "--port", str(port), *mode],
                     env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 )  # fmt: skip
                 try:
                     wait_healthy(port, server, log_path)
-                    print(f"server: credentials serve --production --workers {args.workers} on 127.0.0.1:{port}\n")
+                    print(
+                        f"server: credentials serve --production --workers {args.workers}"
+                        f"{''.join(' ' + flag for flag in mode)} on 127.0.0.1:{port}\n"
+                    )
 
                     rate, cpu_each, samples = in_process_rate(settings, body, args.in_process_seconds)
                     ordered = sorted(samples)
