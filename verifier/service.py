@@ -148,19 +148,55 @@ class Contact:
     website: str | None = None
 
 
-class RecordsDidResolver:
-    """DID documents of member organisations from the database; did:key locally."""
+class Records:
+    """The service's records as one verification reads them: each organisation, key list
+    and status row is queried once and remembered for the rest of that verification
+    (one instance per verification, never shared between requests)."""
 
     def __init__(self, session: Session):
         self.session = session
+        self._orgs: dict[str, Organisation | None] = {}
+        self._keys: dict[int, list[SigningKey]] = {}
+        self._lists: dict[tuple[str, int, str], StatusList | None] = {}
+
+    def org_by_did(self, did: str) -> Organisation | None:
+        if did not in self._orgs:
+            self._orgs[did] = self.session.execute(
+                select(Organisation).where(Organisation.did == did)
+            ).scalar_one_or_none()
+        return self._orgs[did]
+
+    def keys(self, org: Organisation) -> list[SigningKey]:
+        if org.id not in self._keys:
+            self._keys[org.id] = list(
+                self.session.execute(select(SigningKey).where(SigningKey.organisation_id == org.id)).scalars()
+            )
+        return self._keys[org.id]
+
+    def status_row(self, slug: str, sequence: int, purpose: str) -> StatusList | None:
+        key = (slug, sequence, purpose)
+        if key not in self._lists:
+            self._lists[key] = self.session.execute(
+                select(StatusList)
+                .join(Organisation)
+                .where(Organisation.slug == slug, StatusList.sequence == sequence, StatusList.purpose == purpose)
+            ).scalar_one_or_none()
+        return self._lists[key]
+
+
+class RecordsDidResolver:
+    """DID documents of member organisations from the database; did:key locally."""
+
+    def __init__(self, records: Records):
+        self.records = records
 
     def resolve(self, did: str) -> dict[str, Any]:
         if did.startswith("did:key:"):
             return did_key_document(did)
-        org = self.session.execute(select(Organisation).where(Organisation.did == did)).scalar_one_or_none()
+        org = self.records.org_by_did(did)
         if org is None:
             raise DidResolutionError(f"{did} is not a member organisation of this service")
-        keys = self.session.execute(select(SigningKey).where(SigningKey.organisation_id == org.id)).scalars().all()
+        keys = self.records.keys(org)
         methods = [
             Ed25519Multikey.from_multikey(
                 {"id": k.verification_method, "controller": did, "publicKeyMultibase": k.public_key_multibase}
@@ -181,8 +217,8 @@ _STATUS_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]{1,64})/status/(?P<seq>\d{1
 class RecordsStatusLookup:
     """Status list credentials from the database, for URLs under this service's base URL."""
 
-    def __init__(self, session: Session, settings: Settings):
-        self.session = session
+    def __init__(self, records: Records, settings: Settings):
+        self.records = records
         self.base = settings.base_url
 
     def _row(self, url: str) -> StatusList | None:
@@ -191,15 +227,7 @@ class RecordsStatusLookup:
         match = _STATUS_PATH.match(url[len(self.base) :])
         if match is None:
             return None
-        return self.session.execute(
-            select(StatusList)
-            .join(Organisation)
-            .where(
-                Organisation.slug == match["slug"],
-                StatusList.sequence == int(match["seq"]),
-                StatusList.purpose == (match["purpose"] or "revocation"),
-            )
-        ).scalar_one_or_none()
+        return self.records.status_row(match["slug"], int(match["seq"]), match["purpose"] or "revocation")
 
     def status_list(self, url: str) -> dict[str, Any] | None:
         row = self._row(url)
@@ -213,13 +241,7 @@ class RecordsStatusLookup:
         row = self._row(entry.list_url)
         if row is None or row.purpose != "revocation":
             return None
-        suspension = self.session.execute(
-            select(StatusList).where(
-                StatusList.organisation_id == row.organisation_id,
-                StatusList.purpose == "suspension",
-                StatusList.sequence == row.sequence,
-            )
-        ).scalar_one_or_none()
+        suspension = self.records.status_row(row.organisation.slug, row.sequence, "suspension")
         if suspension is None:
             return None
         return Bitstring(len(suspension.bits) * 8, data=suspension.bits).get(entry.index)
@@ -228,20 +250,16 @@ class RecordsStatusLookup:
 class MembershipRegistry:
     """The sector's trust registry, read from the service's records."""
 
-    def __init__(self, session: Session, *, issued_at: datetime | None = None):
-        self.session = session
+    def __init__(self, records: Records, *, issued_at: datetime | None = None):
+        self.records = records
         # From our own records, when the presented credential is exactly one we issued.
         self.issued_at = issued_at
 
     def decide(self, *, issuer: str, verification_method: str, signed_at: datetime | None) -> TrustDecision:
-        org = self.session.execute(select(Organisation).where(Organisation.did == issuer)).scalar_one_or_none()
+        org = self.records.org_by_did(issuer)
         if org is None:
             return TrustDecision(False, "not_a_member", f"{issuer} is not a member organisation of the sector")
-        key = self.session.execute(
-            select(SigningKey).where(
-                SigningKey.organisation_id == org.id, SigningKey.verification_method == verification_method
-            )
-        ).scalar_one_or_none()
+        key = next((k for k in self.records.keys(org) if k.verification_method == verification_method), None)
         if key is None:
             return TrustDecision(False, "unknown_key", f"the signing key is not a key of {org.name}")
         ours = self.issued_at is not None
@@ -303,11 +321,11 @@ def verdict_of(result: VerificationResult) -> str:
     return "expired" if failed["validity_period"].code == "expired" else "invalid"
 
 
-def _contact(session: Session, credential: Any) -> Contact | None:
+def _contact(records: Records, credential: Any) -> Contact | None:
     if not isinstance(credential, dict):
         return None
     did = issuer_id(credential)
-    org = session.execute(select(Organisation).where(Organisation.did == did)).scalar_one_or_none() if did else None
+    org = records.org_by_did(did) if did else None
     if org is not None:
         return Contact(org.name, org.contact_email, org.contact_phone, org.website)
     return None  # never repeat contact details an unknown issuer wrote about itself
@@ -335,18 +353,19 @@ def verify_for_reader(
 ) -> ReaderOutcome:
     """Verify ``credential`` against the service's records. Never raises for bad input."""
     ours = _stored_original(session, credential)
-    lookup = RecordsStatusLookup(session, settings)
+    records = Records(session)
+    lookup = RecordsStatusLookup(records, settings)
     result = verify_credential(
         credential,
         document_loader=default_document_loader(),
-        resolver=RecordsDidResolver(session),
+        resolver=RecordsDidResolver(records),
         status_lookup=lookup,
-        trust_registry=MembershipRegistry(session, issued_at=_aware(ours.issued_at) if ours else None),
+        trust_registry=MembershipRegistry(records, issued_at=_aware(ours.issued_at) if ours else None),
         now=now,
     )
     if isinstance(credential, dict) and result.check(STATUS).passed:
         result = _with_suspension(result, credential, lookup)
-    return ReaderOutcome(result, verdict_of(result), _contact(session, credential), ours)
+    return ReaderOutcome(result, verdict_of(result), _contact(records, credential), ours)
 
 
 def _proof_value(credential: Any) -> str | None:
