@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,22 +59,37 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 def postgres_schema_url(postgres_url: str) -> Iterator[str]:
-    """A fresh, empty schema in the session's PostgreSQL database, for one test.
+    """A fresh, empty schema in the session's PostgreSQL database, for one test (dropped after)."""
+    from tests.support import postgres_schema
 
-    The URL sets ``search_path`` to the schema, so migrations and queries stay in it;
-    it is dropped afterwards. Tests may then use fixed names without colliding.
-    """
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    with postgres_schema(postgres_url) as url:
+        yield url
 
-    schema = f"t_{secrets.token_hex(6)}"
-    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2, with test-sized cost: the default costs ~140 ms per hash and per login."""
+    from argon2 import PasswordHasher
+
+    from issuer import services
+
+    monkeypatch.setattr(services, "_password_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database an app runs on: a temporary SQLite file, and a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'credentials.db'}"
+    url: str = request.getfixturevalue("postgres_schema_url")
+    return url
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Any]:
+    """The full application on ``database_url``, migrated, with the catalogue loaded."""
+    from tests.support import make_settings, migrated_app
+
+    application = migrated_app(make_settings(tmp_path, database_url))
+    yield application
+    application.extensions["credentials"].engine.dispose()

@@ -9,12 +9,9 @@ organisation admin, a supervisor, participants and certificates, plus a sector a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -22,51 +19,12 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from issuer import services
-from issuer.app import create_app, runtime
-from issuer.config import Settings
-from issuer.db import session_scope, upgrade
+from issuer.app import runtime
+from issuer.db import session_scope
 from issuer.models import AuditEvent, Certificate, Participant
 
 PASSWORD = "Kringloop-test-2026!"
-BASE_URL = "https://certificaten.test"
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real argon2, with test-sized cost: the default costs ~140 ms per hash and per login."""
-    monkeypatch.setattr(services, "_password_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The database the app runs on: a temporary SQLite file, and a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'credentials.db'}"
-    url: str = request.getfixturevalue("postgres_schema_url")
-    return url
-
-
-def make_settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(
-        base_url=BASE_URL,
-        database_url=database_url,
-        keys_dir=tmp_path / "keys",
-        key_passphrase="test-passphrase-0123456789",
-        secret_key="test-secret-key-abcdefghijklmnop",
-        instance_dir=tmp_path / "instance",
-    )
-
-
-@pytest.fixture
-def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    application = create_app({"TESTING": True}, settings=make_settings(tmp_path, database_url))
-    rt = application.extensions["credentials"]
-    upgrade(rt.engine)
-    with session_scope(rt.sessions) as session:
-        services.sync_catalogue(session)
-    yield application
-    rt.engine.dispose()
 
 
 @dataclass

@@ -28,20 +28,14 @@ from issuer.config import Settings
 from issuer.db import DatabaseUnavailable, session_scope, upgrade
 from issuer.keystore import KeyStore, KeyStoreError
 from issuer.models import AuditEvent, Certificate, Organisation, StatusList
+from tests.support import make_settings
 
 BASE_URL = "http://127.0.0.1:5999"
 ACTOR = "test"
 
 
 def _settings(url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        base_url=BASE_URL,
-        database_url=url,
-        keys_dir=tmp_path / "keys",
-        key_passphrase="test-passphrase-0123456789",
-        secret_key="test-secret-key-abcdefghij",
-        instance_dir=tmp_path,
-    )
+    return make_settings(tmp_path, url, base_url=BASE_URL)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -30,9 +30,9 @@ from tests.issuer.conftest import (
     count_rows,
     csrf_token,
     login,
-    make_settings,
     post,
 )
+from tests.support import make_settings
 
 ISSUER = Path(__file__).resolve().parents[2] / "issuer"
 ACCESS_CODE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}(?:-[2-9A-HJ-NP-Z]{4}){3}\b")

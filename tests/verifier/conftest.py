@@ -24,16 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
 from issuer import services
 from issuer.app import create_app, runtime
-from issuer.config import Settings
-from issuer.db import session_scope, upgrade
+from issuer.db import session_scope
+from tests.support import make_settings
 
-BASE_URL = "https://certificaten.test"
 ORG = {
     "slug": "kringloop-delta",
     "name": "Kringloop Delta",
@@ -46,44 +44,6 @@ PARTICIPANT = {"name": "Sanne de Vries", "email": "sanne.devries@example.net"}
 SUPERVISOR = {"name": "Begeleider Delta", "email": "begeleider-delta@example.org"}
 DATED_ISSUED_ON = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 DATED_VALID_UNTIL = datetime(2099, 12, 31, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real argon2, with test-sized cost."""
-    monkeypatch.setattr(services, "_password_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The database the apps run on: a temporary SQLite file, and a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'credentials.db'}"
-    url: str = request.getfixturevalue("postgres_schema_url")
-    return url
-
-
-def make_settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(
-        base_url=BASE_URL,
-        database_url=database_url,
-        keys_dir=tmp_path / "keys",
-        key_passphrase="test-passphrase-0123456789",
-        secret_key="test-secret-key-abcdefghijklmnop",
-        instance_dir=tmp_path / "instance",
-    )
-
-
-@pytest.fixture
-def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    """The full application, migrated, with the catalogue loaded."""
-    application = create_app({"TESTING": True}, settings=make_settings(tmp_path, database_url))
-    rt = application.extensions["credentials"]
-    upgrade(rt.engine)
-    with session_scope(rt.sessions) as session:
-        services.sync_catalogue(session)
-    yield application
-    rt.engine.dispose()
 
 
 @pytest.fixture

@@ -40,7 +40,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import secrets
 import subprocess
 import sys
 import unicodedata
@@ -55,8 +54,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from credentials.jsonld import default_document_loader
 from credentials.keys import Ed25519Multikey
@@ -64,10 +62,10 @@ from credentials.proofs import add_proof
 from credentials.timeutil import format_datetime
 from issuer import cli as issuer_cli
 from issuer import services
-from issuer.app import Runtime, create_app
-from issuer.db import session_scope, upgrade
+from issuer.app import Runtime
+from issuer.db import session_scope
 from issuer.models import Organisation, SigningKey
-from tests.verifier.conftest import BASE_URL, make_settings
+from tests.support import BASE_URL, make_settings, migrated_app, postgres_schema
 from verifier.service import verify_for_reader
 
 # --- expectations ---------------------------------------------------------------------
@@ -566,34 +564,18 @@ def corpus_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('corpus-sqlite') / 'credentials.db'}"
         return
-    postgres_url: str = request.getfixturevalue("postgres_url")
-    schema = f"corpus_{secrets.token_hex(4)}"
-    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield (
-            make_url(postgres_url)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
+    with postgres_schema(request.getfixturevalue("postgres_url"), "corpus") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def world(corpus_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("corpus")
-    app = create_app(
+    app = migrated_app(
+        make_settings(tmp, corpus_database),
         {"TESTING": True, "VERIFY_API_PER_MINUTE": 1_000_000, "VERIFY_PAGE_PER_MINUTE": 1_000_000},
-        settings=make_settings(tmp, corpus_database),
     )
     rt: Runtime = app.extensions["credentials"]
-    upgrade(rt.engine)
-    with session_scope(rt.sessions) as session:
-        services.sync_catalogue(session)
     yield _build_world(app, tmp / "cli")
     rt.engine.dispose()
 

@@ -20,7 +20,6 @@ import gzip
 import io
 import json
 import re
-import secrets
 import socket
 import threading
 import time
@@ -35,15 +34,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from issuer import services
-from issuer.app import Runtime, create_app
-from issuer.db import session_scope, upgrade
-from tests.verifier.conftest import make_settings
+from issuer.app import Runtime
+from issuer.db import session_scope
+from tests.support import make_settings, migrated_app, postgres_schema
 from verifier.service import MAX_DEPTH, MAX_JSON_BYTES, MAX_NODES
 
 BOUND = 5.0  # seconds per request: a bound on effort, generous for slow CI machines
@@ -71,21 +69,8 @@ def hostile_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('hostile-sqlite') / 'credentials.db'}"
         return
-    postgres_url: str = request.getfixturevalue("postgres_url")
-    schema = f"hostile_{secrets.token_hex(4)}"
-    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield (
-            make_url(postgres_url)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
+    with postgres_schema(request.getfixturevalue("postgres_url"), "hostile") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +82,9 @@ def hostile(hostile_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "VERIFY_API_PER_MINUTE": 1_000_000,
         "VERIFY_PAGE_PER_MINUTE": 1_000_000,
     }
-    app = create_app(config, settings=make_settings(tmp, hostile_database))
+    app = migrated_app(make_settings(tmp, hostile_database), config)
     rt: Runtime = app.extensions["credentials"]
-    upgrade(rt.engine)
     with session_scope(rt.sessions) as session:
-        services.sync_catalogue(session)
         org, _ = services.create_organisation(
             session, rt.context, slug="kringloop-h", name="Kringloop H", actor="test", contact_email="h@example.org"
         )

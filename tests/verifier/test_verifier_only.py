@@ -38,7 +38,8 @@ from issuer.app import Runtime, build_runtime, create_app, runtime
 from issuer.config import Settings
 from issuer.db import DatabaseUnavailable, session_scope
 from issuer.models import AuditEvent, Certificate, Organisation, SigningKey, StatusList
-from tests.verifier.conftest import BASE_URL, ORG
+from tests.support import BASE_URL
+from tests.verifier.conftest import ORG
 from verifier.service import verify_for_reader
 
 REPO = Path(__file__).resolve().parents[2]
