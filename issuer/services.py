@@ -111,7 +111,7 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
+def aware_utc(moment: datetime | None) -> datetime | None:
     # SQLite returns naive datetimes; everything we store is UTC.
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -146,10 +146,6 @@ def status_list_url(settings: Settings, slug: str, sequence: int, purpose: str =
     return base if purpose == "revocation" else f"{base}/{purpose}"
 
 
-def achievement_base(settings: Settings) -> str:
-    return settings.base_url
-
-
 def verify_url(settings: Settings, public_id: str) -> str:
     return f"{settings.base_url}/c/{public_id}"
 
@@ -165,7 +161,7 @@ def _event_hash(prev_hash: str, event: dict[str, Any]) -> str:
 def _event_payload(event: AuditEvent) -> dict[str, Any]:
     return {
         "sequence": event.sequence,
-        "at": format_datetime(_aware(event.at) or event.at),
+        "at": format_datetime(aware_utc(event.at) or event.at),
         "actor": event.actor,
         "action": event.action,
         "organisation_id": event.organisation_id,
@@ -716,7 +712,7 @@ def issue_certificate(
         issuer=IssuerProfile(
             id=org.did, name=org.name, url=org.website, email=org.contact_email, phone=org.contact_phone
         ),
-        competency=entry.to_competency(achievement_base(ctx.settings)),
+        competency=entry.to_competency(ctx.settings.base_url),
         holder=Holder(name),
         level_code=level,
         valid_from=valid_from,
@@ -909,8 +905,8 @@ def mark_compromised(
                 participant=old.participant if old.participant and old.participant.erased_at is None else None,
                 holder_name=holder,
                 evidence=evidence,
-                issued_on=_aware(old.valid_from),
-                valid_until=_aware(old.valid_until),
+                issued_on=aware_utc(old.valid_from),
+                valid_until=aware_utc(old.valid_until),
                 supervisor=old.supervisor,
                 shop=old.shop,
             )

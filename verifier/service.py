@@ -20,7 +20,7 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -42,6 +42,7 @@ from credentials.verify import (
 )
 from issuer.config import Settings
 from issuer.models import Certificate, Organisation, SigningKey, StatusList
+from issuer.services import aware_utc
 
 # Limits that keep the effort for hostile input bounded (documented in the OpenAPI text).
 MAX_JSON_BYTES = 256 * 1024
@@ -130,12 +131,6 @@ def _count_nodes(value: Any) -> int:
         elif isinstance(item, list) and len(item) > MAX_ARRAY:
             raise InputRejected("too_complex", f"the JSON has a list of more than {MAX_ARRAY} values")
     return count
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 @dataclass(frozen=True)
@@ -263,8 +258,8 @@ class MembershipRegistry:
         if key is None:
             return TrustDecision(False, "unknown_key", f"the signing key is not a key of {org.name}")
         ours = self.issued_at is not None
-        compromised = _aware(key.compromised_at)
-        retired = _aware(key.retired_at)
+        compromised = aware_utc(key.compromised_at)
+        retired = aware_utc(key.retired_at)
         details = {"organisation": org.slug}
         # Everything a member's key legitimately signed is in our records. A signature by a
         # compromised or retired key that is not, is new: its claimed date proves nothing.
@@ -275,16 +270,16 @@ class MembershipRegistry:
         moment = self.issued_at or signed_at
         if moment is None:
             return TrustDecision(False, "no_signing_time", "the certificate does not say when it was signed")
-        if moment + CLOCK_SKEW < (_aware(key.created_at) or moment):
+        if moment + CLOCK_SKEW < (aware_utc(key.created_at) or moment):
             return TrustDecision(False, "key_not_yet_valid", "signed before the key existed", details)
         if compromised is not None and moment >= compromised:
             return TrustDecision(False, "key_compromised", "signed after the key was marked compromised", details)
         if retired is not None and moment > retired + CLOCK_SKEW:
             return TrustDecision(False, "key_retired", "signed after the key was retired", details)
-        member_since = _aware(org.member_since)
+        member_since = aware_utc(org.member_since)
         if member_since is not None and moment + CLOCK_SKEW < member_since:
             return TrustDecision(False, "not_yet_member", f"signed before {org.name} was a member", details)
-        changed = _aware(org.membership_changed_at)
+        changed = aware_utc(org.membership_changed_at)
         if org.membership != "active" and (changed is None or moment >= changed):
             return TrustDecision(
                 False,
@@ -360,7 +355,7 @@ def verify_for_reader(
         document_loader=default_document_loader(),
         resolver=RecordsDidResolver(records),
         status_lookup=lookup,
-        trust_registry=MembershipRegistry(records, issued_at=_aware(ours.issued_at) if ours else None),
+        trust_registry=MembershipRegistry(records, issued_at=aware_utc(ours.issued_at) if ours else None),
         now=now,
     )
     if isinstance(credential, dict) and result.check(STATUS).passed:
