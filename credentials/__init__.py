@@ -26,7 +26,7 @@ from credentials.model import (
     RubricLevel,
     build_competency_credential,
 )
-from credentials.proofs import EDDSA_JCS_2022, EDDSA_RDFC_2022, add_proof, check_proof
+from credentials.proofs import EDDSA_JCS_2022, EDDSA_RDFC_2022, HashCache, add_proof, check_proof
 from credentials.statuslist import Bitstring, StatusEntry, build_status_list_credential
 from credentials.verify import (
     Check,
@@ -49,6 +49,7 @@ __all__ = [
     "CredentialError",
     "Ed25519Multikey",
     "Evidence",
+    "HashCache",
     "Holder",
     "IssuerProfile",
     "Outcome",

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -83,6 +86,56 @@ def hash_data(
         hashlib.sha256(canonical_config).digest(),
         hashlib.sha256(canonical_document).digest(),
     )
+
+
+class HashCache:
+    """A bounded memo of :func:`hash_data`, keyed by the content it hashes.
+
+    For documents that many verifications share and that rarely change, such as
+    status list credentials. The key is the SHA-256 of the document and proof
+    configuration serialized with sorted keys, so equal JSON gets the same entry and
+    any change gets a new one; the signature itself is still checked every time.
+    Entries are tied to the first document loader the cache is used with; a call with
+    another loader bypasses the cache. Safe to share between threads.
+    """
+
+    def __init__(self, maxsize: int = 64):
+        self.maxsize = maxsize
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[bytes, HashData] = OrderedDict()
+        self._loader: DocumentLoader | None = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(unsecured: dict[str, Any], config: dict[str, Any]) -> bytes | None:
+        try:
+            text = json.dumps([unsecured, config], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return None  # not plain JSON: never cached
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+    def hash_data(
+        self, unsecured: dict[str, Any], config: dict[str, Any], *, document_loader: DocumentLoader
+    ) -> HashData:
+        with self._lock:
+            if self._loader is None:
+                self._loader = document_loader
+        key = self._key(unsecured, config) if self._loader is document_loader else None
+        if key is None:
+            return hash_data(unsecured, config, document_loader=document_loader)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found
+        data = hash_data(unsecured, config, document_loader=document_loader)  # raises: nothing is stored
+        with self._lock:
+            self.misses += 1
+            self._entries[key] = data
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return data
 
 
 def add_proof(
@@ -167,11 +220,13 @@ def check_proof(
     expected_purpose: str = "assertionMethod",
     accepted_cryptosuites: tuple[str, ...] = CRYPTOSUITES,
     now: datetime | None = None,
+    hash_cache: HashCache | None = None,
 ) -> ProofCheck:
     """Verify the single DataIntegrityProof of ``document``. Never raises for bad input.
 
     A proof with an ``expires`` time before ``now`` (default: the current time) fails
-    with ``proof_expired``.
+    with ``proof_expired``. ``hash_cache`` memoizes the canonical hashes of documents
+    verified again and again (see :class:`HashCache`).
 
     Failure codes: ``missing_proof``, ``multiple_proofs``, ``malformed_proof``,
     ``unsupported_cryptosuite``, ``wrong_proof_purpose``, ``unresolvable_key``,
@@ -242,7 +297,10 @@ def check_proof(
     else:
         config["@context"] = context_list(unsecured)
     try:
-        data = hash_data(unsecured, config, document_loader=document_loader)
+        if hash_cache is None:
+            data = hash_data(unsecured, config, document_loader=document_loader)
+        else:
+            data = hash_cache.hash_data(unsecured, config, document_loader=document_loader)
     except DocumentLoaderError as exc:
         return _fail("invalid_context", str(exc), **info)
     except DataLossError as exc:

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from credentials.did import DidResolver, StaticDidResolver
 from credentials.errors import StatusListError
 from credentials.jsonld import VC_V2, DocumentLoader, default_document_loader
-from credentials.proofs import ProofCheck, check_proof
+from credentials.proofs import HashCache, ProofCheck, check_proof
 from credentials.schema import ob_schema_errors
 from credentials.statuslist import Bitstring, StatusEntry
 from credentials.timeutil import parse_datetime_stamp, utcnow
@@ -260,6 +260,7 @@ def check_status(
     resolver: DidResolver,
     document_loader: DocumentLoader,
     now: datetime,
+    hash_cache: HashCache | None = None,
 ) -> Check:
     """Read each status entry's bit from its (verified) status list credential."""
     entries = _status_entries(credential)
@@ -278,7 +279,7 @@ def check_status(
         if list_vc is None:
             return _failed(STATUS, "status_unavailable", f"status list {entry.list_url} could not be retrieved")
         problem = _status_list_problem(
-            list_vc, entry, issuer, resolver=resolver, document_loader=document_loader, now=now
+            list_vc, entry, issuer, resolver=resolver, document_loader=document_loader, now=now, hash_cache=hash_cache
         )
         if problem is not None:
             return _failed(STATUS, "status_list_invalid", f"status list {entry.list_url}: {problem}")
@@ -310,6 +311,7 @@ def _status_list_problem(
     resolver: DidResolver,
     document_loader: DocumentLoader,
     now: datetime,
+    hash_cache: HashCache | None,
 ) -> str | None:
     if not isinstance(list_vc, dict):
         return "not a credential"
@@ -317,7 +319,7 @@ def _status_list_problem(
         return "not a BitstringStatusListCredential"
     if list_vc.get("id") not in (None, entry.list_url):
         return "its id differs from the URL it was fetched for"
-    proof = check_proof(list_vc, resolver=resolver, document_loader=document_loader, now=now)
+    proof = check_proof(list_vc, resolver=resolver, document_loader=document_loader, now=now, hash_cache=hash_cache)
     if not proof.verified:
         return f"its proof does not verify ({proof.code}: {proof.reason})"
     if issuer_id(list_vc) != issuer or proof.controller != issuer:
@@ -342,12 +344,15 @@ def verify_credential(
     trust_registry: TrustRegistry | None = None,
     now: datetime | None = None,
     require_open_badge: bool = True,
+    status_list_cache: HashCache | None = None,
 ) -> VerificationResult:
     """Verify ``credential`` (a parsed JSON value). Never raises for a bad credential.
 
     Without ``trust_registry`` the ``registered_issuer`` check is skipped and the
     issuer check only confirms that the key belongs to the issuer's DID. Without
-    ``status_lookup`` the status check is skipped.
+    ``status_lookup`` the status check is skipped. ``status_list_cache`` memoizes the
+    canonical hashes of status list credentials, which thousands of certificates share
+    (their signatures are still checked every time).
     """
     loader = document_loader or default_document_loader()
     dids = _ResolveOnce(resolver or StaticDidResolver())
@@ -364,6 +369,7 @@ def verify_credential(
             status_lookup=status_lookup,
             trust_registry=trust_registry,
             now=moment,
+            status_list_cache=status_list_cache,
             require_open_badge=require_open_badge,
         )
     except RecursionError:
@@ -389,6 +395,7 @@ def _verify(
     trust_registry: TrustRegistry | None,
     now: datetime,
     require_open_badge: bool,
+    status_list_cache: HashCache | None,
 ) -> VerificationResult:
     issuer = issuer_id(credential)
     structure = check_structure(credential, document_loader=loader, require_open_badge=require_open_badge)
@@ -431,7 +438,14 @@ def _verify(
         status = _skipped(STATUS, "not checked: the signature did not pass")
     else:
         try:
-            status = check_status(credential, lookup=status_lookup, resolver=resolver, document_loader=loader, now=now)
+            status = check_status(
+                credential,
+                lookup=status_lookup,
+                resolver=resolver,
+                document_loader=loader,
+                now=now,
+                hash_cache=status_list_cache,
+            )
         except StatusListError as exc:
             status = _failed(STATUS, "status_list_invalid", str(exc))
     checks = (structure, signature, issuer_key, registered, period, status)

@@ -47,7 +47,10 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A unit of work that only reads (``session_scope(..., reads_only=True)``)
+            # takes no write lock, so readers never queue behind each other.
+            deferred = conn.get_execution_options().get(_READS_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     connect_args: dict[str, Any] = {"connect_timeout": 5}
@@ -105,11 +108,20 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_READS_ONLY = "kringloop_reads_only"
+
+
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A transaction: commit at the end, roll back on any exception."""
+def session_scope(factory: sessionmaker[Session], *, reads_only: bool = False) -> Iterator[Session]:
+    """A transaction: commit at the end, roll back on any exception.
+
+    ``reads_only`` is for units of work that change nothing (verifying, public pages):
+    on SQLite they start with a deferred ``BEGIN`` (one consistent snapshot, no write
+    lock) instead of ``BEGIN IMMEDIATE``; elsewhere it changes nothing."""
     session = factory()
     try:
+        if reads_only:
+            session.connection(execution_options={_READS_ONLY: True})
         yield session
         session.commit()
     except _UNAVAILABLE as exc:

@@ -30,7 +30,7 @@ def _json(document: dict[str, Any], media_type: str) -> Response:
 
 @bp.get("/orgs/<slug>/did.json")
 def did_document(slug: str) -> Response:
-    with session_scope(runtime().sessions) as session:
+    with session_scope(runtime().sessions, reads_only=True) as session:
         try:
             org = services.get_org(session, slug)
         except services.NotFound:
@@ -44,7 +44,7 @@ def did_document(slug: str) -> Response:
 def status_list(slug: str, sequence: int, purpose: str = "revocation") -> Response:
     if purpose not in ("revocation", "suspension"):
         abort(404)
-    with session_scope(runtime().sessions) as session:
+    with session_scope(runtime().sessions, reads_only=True) as session:
         try:
             document = services.status_list_document(session, slug=slug, sequence=sequence, purpose=purpose)
         except services.NotFound:

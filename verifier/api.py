@@ -91,7 +91,7 @@ def verify() -> Response:
             "the body must be an object with 'verifiableCredential'",
             errors=[{"field": "verifiableCredential", "message": "required"}],
         )
-    with session_scope(runtime().sessions) as session:
+    with session_scope(runtime().sessions, reads_only=True) as session:
         outcome = verify_for_reader(session, runtime().settings, body["verifiableCredential"])
     result = outcome.result
     payload = {

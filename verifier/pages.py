@@ -357,7 +357,7 @@ def certificate(public_id: str) -> ResponseReturnValue:
     if limited is not None:
         return limited
     rt = runtime()
-    with session_scope(rt.sessions) as session:
+    with session_scope(rt.sessions, reads_only=True) as session:
         cert = find_public(session, public_id)
         if cert is None:
             return _render_notice("not-found", 404)
@@ -406,6 +406,6 @@ def verify_upload() -> ResponseReturnValue:
         status = 413 if exc.code == "too_large" else 400
         return _render_form(errors={field: _upload_message(exc)}, text=shown_text, status=status)
     rt = runtime()
-    with session_scope(rt.sessions) as session:
+    with session_scope(rt.sessions, reads_only=True) as session:
         page = result_page(verify_for_reader(session, rt.settings, credential), credential)
     return _render_result(page)

@@ -30,6 +30,7 @@ from credentials.did import did_key_document
 from credentials.errors import DidResolutionError, StatusListError
 from credentials.jsonld import default_document_loader
 from credentials.keys import Ed25519Multikey
+from credentials.proofs import HashCache
 from credentials.statuslist import Bitstring, StatusEntry
 from credentials.verify import (
     STATUS,
@@ -343,6 +344,11 @@ def _with_suspension(
     return result
 
 
+# Status lists are shared by thousands of certificates and change only when one is revoked
+# or suspended: their canonical hashes are kept per process (bounded; keyed by content).
+STATUS_LIST_HASHES = HashCache(maxsize=256)
+
+
 def verify_for_reader(
     session: Session, settings: Settings, credential: Any, *, now: datetime | None = None
 ) -> ReaderOutcome:
@@ -357,6 +363,7 @@ def verify_for_reader(
         status_lookup=lookup,
         trust_registry=MembershipRegistry(records, issued_at=aware_utc(ours.issued_at) if ours else None),
         now=now,
+        status_list_cache=STATUS_LIST_HASHES,
     )
     if isinstance(credential, dict) and result.check(STATUS).passed:
         result = _with_suspension(result, credential, lookup)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from credentials.did import StaticDidResolver, build_did_document
 from credentials.jsonld import default_document_loader
 from credentials.keys import Ed25519Multikey
-from credentials.proofs import add_proof
+from credentials.proofs import HashCache, add_proof
 from credentials.sample import sample_credential
 from credentials.statuslist import Bitstring, build_status_list_credential
 from credentials.verify import CHECK_IDS, StaticStatusLookup, TrustDecision, verify_credential
@@ -94,6 +94,49 @@ def test_status_is_not_consulted_when_the_signature_fails() -> None:
     result = verify_credential(tampered, resolver=RESOLVER, status_lookup=StaticStatusLookup([_status()]), now=NOW)
     assert result.check("valid_signature").code == "invalid_signature"
     assert result.check("status").outcome.value == "skipped"
+
+
+def test_status_list_cache_still_checks_every_signature_and_sees_every_change() -> None:
+    cache = HashCache(maxsize=2)
+    genuine, revoked = _status(), _status(revoked=True)
+
+    def status_of(listing: dict[str, Any]) -> str:
+        lookup = StaticStatusLookup([listing])
+        result = verify_credential(SIGNED, resolver=RESOLVER, status_lookup=lookup, now=NOW, status_list_cache=cache)
+        return result.check("status").code if result.check("status").failed else "ok"
+
+    assert status_of(genuine) == "ok"
+    assert status_of(copy.deepcopy(genuine)) == "ok"
+    assert (cache.hits, cache.misses) == (1, 1)
+    # Same content, another signature value: the hash is reused, the signature still fails.
+    forged = copy.deepcopy(genuine)
+    forged["proof"]["proofValue"] = revoked["proof"]["proofValue"]
+    assert status_of(forged) == "status_list_invalid"
+    assert cache.hits == 2
+    # A changed list (here: revoked) is new content, hashed afresh.
+    assert status_of(revoked) == "revoked"
+    assert cache.misses == 2
+    # A list with the revoked bits but the genuine list's signature fails, cache or not.
+    swapped = copy.deepcopy(revoked)
+    swapped["proof"] = genuine["proof"]
+    assert status_of(swapped) == "status_list_invalid"
+    assert len(cache._entries) == 2  # bounded
+
+
+def test_hash_cache_bypasses_another_document_loader() -> None:
+    cache = HashCache()
+    loader = default_document_loader()
+    listing = _status()
+    unsecured = {k: v for k, v in listing.items() if k != "proof"}
+    config = {**{k: v for k, v in listing["proof"].items() if k != "proofValue"}, "@context": listing["@context"]}
+    first = cache.hash_data(unsecured, config, document_loader=loader)
+    assert cache.hash_data(unsecured, config, document_loader=loader) is first
+
+    def other_loader(url: str, options: Any = None) -> Any:
+        return loader(url, options)
+
+    assert cache.hash_data(unsecured, config, document_loader=other_loader) == first
+    assert (cache.hits, cache.misses) == (1, 1)  # the other loader was neither served nor stored
 
 
 json_values = st.recursive(
