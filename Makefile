@@ -53,6 +53,7 @@ test: lint typecheck pytest
 
 bench: setup node
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) $(JS_DIR)/node_modules $(A11Y_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

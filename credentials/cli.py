@@ -35,16 +35,20 @@ def _read_json(path: str, what: str) -> Any:
         raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {what} {path}: {exc.strerror}") from exc
+    return _parse_json(raw, f"{what} {path}")
+
+
+def _parse_json(raw: bytes, what: str) -> Any:
     if len(raw) > MAX_INPUT_BYTES:
-        raise UsageError(f"{what} {path} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+        raise UsageError(f"{what} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{what} {path} is not UTF-8 text") from exc
+        raise UsageError(f"{what} is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{what} {path} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+        raise UsageError(f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
     except RecursionError as exc:
-        raise UsageError(f"{what} {path} is nested too deeply") from exc
+        raise UsageError(f"{what} is nested too deeply") from exc
 
 
 def _print_json(value: Any) -> None:
@@ -100,8 +104,26 @@ def _summary(result: VerificationResult) -> str:
     return "\n".join(lines)
 
 
+def _read_credentials(path: str) -> list[Any]:
+    """The credential in a JSON file, or every credential embedded in a certificate or
+    portfolio PDF (in page order)."""
+    try:
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read credential {path}: {exc.strerror}") from exc
+    if b"%PDF-" not in raw[:1024]:
+        return [_parse_json(raw, f"credential {path}")]
+    from credentials.pdf import PdfError, extract_credentials  # noqa: PLC0415 - only for PDFs
+
+    try:
+        embedded = extract_credentials(raw)
+    except PdfError as exc:
+        raise UsageError(f"PDF {path}: {exc} ({exc.code})") from exc
+    return [_parse_json(item, f"the credential embedded in {path}") for item in embedded]
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    credential = _read_json(args.file, "credential")
+    found = _read_credentials(args.file)
     resolver = StaticDidResolver()
     for path in args.did_doc:
         try:
@@ -115,19 +137,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if now is None:
             raise UsageError("--now must be a date-time with a time zone")
     loader = example_document_loader() if args.allow_example_contexts else default_document_loader()
-    result = verify_credential(
-        credential,
-        document_loader=loader,
-        resolver=resolver,
-        status_lookup=StaticStatusLookup(lists) if lists else None,
-        now=now,
-        require_open_badge=not args.any_vc,
-    )
+    results = [
+        verify_credential(
+            credential,
+            document_loader=loader,
+            resolver=resolver,
+            status_lookup=StaticStatusLookup(lists) if lists else None,
+            now=now,
+            require_open_badge=not args.any_vc,
+        )
+        for credential in found
+    ]
     if args.json:
-        _print_json(result.to_json())
+        _print_json(results[0].to_json() if len(results) == 1 else [r.to_json() for r in results])
+    elif len(results) == 1:
+        print(_summary(results[0]))
     else:
-        print(_summary(result))
-    return EXIT_OK if result.verified else EXIT_REFUSED
+        for number, result in enumerate(results, 1):
+            print(f"Certificate {number} of {len(results)}:\n{_summary(result)}\n")
+    return EXIT_OK if all(r.verified for r in results) else EXIT_REFUSED
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -180,7 +208,9 @@ def add_commands(sub: Any) -> None:
     sign.set_defaults(handler=cmd_sign)
 
     verify = sub.add_parser("verify", help="verify a credential")
-    verify.add_argument("file", help="signed credential (JSON file, or - for stdin)")
+    verify.add_argument(
+        "file", help="signed credential: a JSON file, a certificate or portfolio PDF (the JSON inside), or - for stdin"
+    )
     verify.add_argument(
         "--did-doc", action="append", default=[], metavar="F", help="DID document to trust for did:web (repeatable)"
     )

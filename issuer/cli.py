@@ -1,7 +1,7 @@
 """``credentials``: the command line for people, scripts and operators.
 
 The core's offline commands (keygen, sign, verify, demo) plus the service's:
-init, org, user, catalogue, issue, revoke, keys, audit and serve. They read the
+init, org, user, catalogue, issue, pdf, portfolio, revoke, keys, audit and serve. They read the
 same ``CREDENTIALS_*`` settings as the server. Exit codes: 0 done, 1 refused
 (a clear message says why; nothing was changed), 2 usage error.
 """
@@ -147,6 +147,56 @@ def cmd_issue(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{public_id}.json").write_text(credential_json + "\n", "utf-8")
     print(services.verify_url(rt.settings, public_id))
+    return EXIT_OK
+
+
+def _write_atomically(target: str, data: bytes) -> Path:
+    """Write ``data`` to ``target`` via a temporary file in the same folder: a reader never
+    sees half a file, and an interrupted run leaves the old file (or none)."""
+    path = Path(target)
+    if path.is_dir():
+        raise core_cli.UsageError(f"--out {target} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise core_cli.UsageError(f"the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise core_cli.UsageError(f"cannot write {target}: {exc.strerror}") from exc
+    return path
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from issuer import documents  # noqa: PLC0415 - PDF rendering only where asked for
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions, reads_only=True) as session:
+        cert = services.get_certificate(session, args.public_id)
+        if cert.participant is not None and cert.participant.erased_at is not None:
+            raise services.NotFound("the holder's data was erased", code="participant_erased")
+        data = documents.certificate_pdf(rt.settings, cert)
+    path = _write_atomically(args.out, data)
+    print(f"Wrote {path} ({len(data):,} bytes)")
+    return EXIT_OK
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    from issuer import documents  # noqa: PLC0415
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions, reads_only=True) as session:
+        holder = services.get_participant(session, args.holder, org_slug=args.org)
+        certificates = services.holder_certificates(session, holder)
+        name = holder.name or ""
+        if args.out.lower().endswith(".zip"):
+            data = documents.portfolio_zip(rt.settings, name, certificates)
+        else:
+            data = documents.portfolio_pdf(rt.settings, name, certificates)
+        count = len(documents.bundled(certificates))
+    path = _write_atomically(args.out, data)
+    print(f"Wrote {path}: {count} certificate(s), {len(data):,} bytes")
     return EXIT_OK
 
 
@@ -331,6 +381,19 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--evidence", help="what the supervisor saw")
     issue.add_argument("--out", metavar="DIR", help="also write DIR/<public-id>.json")
     issue.set_defaults(handler=cmd_issue)
+
+    pdf = sub.add_parser("pdf", help="write a certificate's PDF (with its QR code and the signed JSON inside)")
+    pdf.add_argument("public_id")
+    pdf.add_argument("--out", required=True, metavar="FILE", help="the PDF file to write")
+    pdf.set_defaults(handler=cmd_pdf)
+
+    portfolio = sub.add_parser("portfolio", help="write a holder's portfolio: one PDF, or a ZIP with everything")
+    portfolio.add_argument("--holder", required=True, help="the participant's number (as in /deelnemers/<number>)")
+    portfolio.add_argument("--org", help="only if the participant belongs to this organisation (slug)")
+    portfolio.add_argument(
+        "--out", required=True, metavar="FILE", help="FILE.pdf: the portfolio PDF; FILE.zip: every PDF and JSON"
+    )
+    portfolio.set_defaults(handler=cmd_portfolio)
 
     revoke = sub.add_parser("revoke", help="revoke a certificate")
     revoke.add_argument("public_id")

@@ -160,6 +160,34 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "nl": "Certificaat geven aan deze deelnemer",
         "en": "Issue a certificate to this participant",
     },
+    "participant.portfolio_pdf": {
+        "nl": "Alle geldige certificaten als één PDF (om te printen)",
+        "en": "All valid certificates as one PDF (for printing)",
+    },
+    "participant.data_title": {"nl": "Gegevens van de deelnemer", "en": "The participant's data"},
+    "participant.data_text": {
+        "nl": "De deelnemer mag alle gegevens zien die we bewaren, en mag vragen om ze te wissen. U kunt dat voor "
+              "de deelnemer doen.",
+        "en": "The participant may see all data we keep and may ask for it to be erased. You can do this on "
+              "their behalf.",
+    },
+    "participant.data_download": {"nl": "Download alle gegevens (JSON)", "en": "Download all data (JSON)"},
+    "participant.erase_text": {
+        "nl": "Wissen haalt naam, e-mailadres en code weg. De openbare pagina's van de certificaten gaan uit. De "
+              "bestanden die de deelnemer heeft, blijven echt. Dit kan niet ongedaan worden gemaakt.",
+        "en": "Erasing removes name, e-mail address and code. The certificates' public pages go off. The files "
+              "the participant has stay genuine. This cannot be undone.",
+    },
+    "participant.erase_confirm": {
+        "nl": "{name} heeft gevraagd om de gegevens te wissen.",
+        "en": "{name} asked for their data to be erased.",
+    },
+    "participant.erase_submit": {"nl": "Gegevens wissen", "en": "Erase data"},
+    "flash.participant_erased": {"nl": "De gegevens zijn gewist.", "en": "The data has been erased."},
+    "participant.erase_confirm_required": {
+        "nl": "Zet een vinkje als de deelnemer om wissen heeft gevraagd.",
+        "en": "Tick the box if the participant asked for erasure.",
+    },
     "participant.new_code_title": {"nl": "Code kwijt?", "en": "Code lost?"},
     "participant.new_code_text": {
         "nl": "Maak een nieuwe persoonlijke code. De oude code werkt daarna niet meer.",
@@ -280,6 +308,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "nl": "Een werkgever kan op dit adres zien of het certificaat echt is en nog geldt.",
         "en": "An employer can see at this address whether the certificate is genuine and still stands.",
     },
+    "certificate.download_pdf": {"nl": "Download PDF (om te printen)", "en": "Download PDF (for printing)"},
     "certificate.download_json": {
         "nl": "Download het certificaat als bestand (JSON)",
         "en": "Download the certificate as a file (JSON)",
@@ -550,9 +579,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
               "Then you see the result straight away.",
     },
     "verify.form.file_label": {"nl": "Bestand van het certificaat", "en": "Certificate file"},
+    "verify.form.code": {
+        "nl": "Geen camera? Onder de QR-code staat een code.",
+        "en": "No camera? There is a code under the QR code.",
+    },
+    "verify.form.code_link": {"nl": "Typ die code hier.", "en": "Type that code here."},
     "verify.form.file_hint": {
-        "nl": "Kies het bestand dat u van de persoon hebt gekregen. De naam eindigt meestal op .json.",
-        "en": "Choose the file you got from the person. The name usually ends in .json.",
+        "nl": "Kies het bestand dat u van de persoon hebt gekregen: de PDF van het certificaat, of het bestand "
+              "dat eindigt op .json.",
+        "en": "Choose the file you got from the person: the certificate's PDF, or the file that ends in .json.",
     },
     "verify.form.or": {"nl": "of", "en": "or"},
     "verify.form.text_label": {"nl": "Tekst van het certificaat", "en": "Text of the certificate"},
@@ -577,11 +612,71 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "nl": "U hebt een bestand gekozen en ook tekst geplakt. Gebruik er maar één van.",
         "en": "You chose a file and also pasted text. Use only one of them.",
     },
-    "verify.error.pdf_not_supported": {
-        "nl": "Een PDF kunnen we nog niet controleren. Dat kan binnenkort. Vraag de persoon om het bestand "
-              "dat eindigt op .json, en kies dat bestand.",
-        "en": "We cannot check a PDF yet. That is coming soon. Ask the person for the file that ends in .json, "
-              "and choose that file.",
+    "verify.error.pdf_not_a_pdf": {
+        "nl": "Dit bestand is geen PDF die we kunnen lezen. Kies het certificaat dat u hebt gekregen.",
+        "en": "This file is not a PDF we can read. Choose the certificate you received.",
+    },
+    "verify.error.pdf_unreadable": {
+        "nl": "Deze PDF is beschadigd of we kunnen hem niet lezen. Vraag de persoon om het bestand opnieuw te "
+              "sturen.",
+        "en": "This PDF is damaged or we cannot read it. Ask the person to send the file again.",
+    },
+    "verify.error.pdf_no_credential": {
+        "nl": "In deze PDF zit geen digitaal certificaat. Misschien is hij opnieuw opgeslagen of gescand. Scan de "
+              "QR-code op het papier, of vraag om de PDF zoals die van de kringloop kwam.",
+        "en": "This PDF holds no digital certificate. Perhaps it was saved again or scanned. Scan the QR code on "
+              "the paper, or ask for the PDF as it came from the kringloop shop.",
+    },
+    "verify.error.pdf_too_large": {
+        "nl": "Deze PDF is te groot voor een certificaat. Kies het goede bestand.",
+        "en": "This PDF is too large to be a certificate. Choose the right file.",
+    },
+    "verify.error.pdf_too_many": {
+        "nl": "In deze PDF zitten te veel certificaten om in één keer te controleren. Scan de QR-code op elke "
+              "pagina.",
+        "en": "This PDF holds too many certificates to check at once. Scan the QR code on each page.",
+    },
+    "verify.error.pdf_too_many_attachments": {
+        "nl": "In deze PDF zitten te veel bestanden. Kies het certificaat dat u hebt gekregen.",
+        "en": "This PDF holds too many files. Choose the certificate you received.",
+    },
+    "verify.error.pdf_attachment_too_large": {
+        "nl": "Het certificaat in deze PDF is te groot. Vraag de persoon om het bestand opnieuw te sturen.",
+        "en": "The certificate inside this PDF is too large. Ask the person to send the file again.",
+    },
+    "verify.error.pdf_several_credentials": {
+        "nl": "In deze PDF zitten meerdere certificaten. Scan de QR-code op elke pagina.",
+        "en": "This PDF holds several certificates. Scan the QR code on each page.",
+    },
+    "verify.several.title": {"nl": "{count} certificaten gecontroleerd", "en": "{count} certificates checked"},
+    "verify.several.intro": {
+        "nl": "In dit bestand zitten meerdere certificaten. Hieronder staat per certificaat of het echt is en nog "
+              "geldt. Meer weten over één certificaat? Scan de QR-code op de pagina van dat certificaat.",
+        "en": "This file holds several certificates. Below you see for each one whether it is genuine and still "
+              "stands. Want to know more about one certificate? Scan the QR code on its page.",
+    },
+    "verify.code.title": {"nl": "Code van een certificaat typen", "en": "Type a certificate's code"},
+    "verify.code.intro": {
+        "nl": "Onder de QR-code op een certificaat staat een code van 12 tekens. Typ die code hier. U ziet dan of "
+              "het certificaat echt is en nog geldt.",
+        "en": "Under the QR code on a certificate is a code of 12 characters. Type it here. You then see whether "
+              "the certificate is genuine and still stands.",
+    },
+    "verify.code.label": {"nl": "Code", "en": "Code"},
+    "verify.code.hint": {
+        "nl": "Bijvoorbeeld K7MX-4QPD-9TRW. Kleine letters mogen ook.",
+        "en": "For example K7MX-4QPD-9TRW. Small letters are fine too.",
+    },
+    "verify.code.submit": {"nl": "Controleren", "en": "Check"},
+    "verify.code.file": {"nl": "Hebt u het bestand van het certificaat?", "en": "Do you have the certificate's file?"},
+    "verify.code.file_link": {"nl": "Controleer het bestand.", "en": "Check the file."},
+    "verify.code.error.format": {
+        "nl": "Een code heeft 12 letters en cijfers, zoals K7MX-4QPD-9TRW. Kijk nog eens goed.",
+        "en": "A code has 12 letters and digits, like K7MX-4QPD-9TRW. Please look again.",
+    },
+    "verify.code.error.unknown": {
+        "nl": "Bij deze code vinden we geen certificaat. Kijk of u de code goed hebt getypt. Of scan de QR-code.",
+        "en": "We find no certificate with this code. Check that you typed it correctly. Or scan the QR code.",
     },
     "verify.error.too_large": {
         "nl": "Dit is te groot voor een certificaat. Kies het goede bestand.",
@@ -604,6 +699,151 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "verify.limit.text": {
         "nl": "U hebt in korte tijd heel veel certificaten bekeken. Wacht een minuut. Probeer het daarna opnieuw.",
         "en": "You looked at a great many certificates in a short time. Wait a minute. Then try again.",
+    },
+
+    # --- the holder's portfolio (plain Dutch, "je": the access letter speaks so too) ---------
+    "portfolio.login.title": {"nl": "Mijn certificaten", "en": "My certificates"},
+    "portfolio.login.intro": {
+        "nl": "Hier zie je de certificaten die je bij de kringloop hebt gehaald. Je kunt ze downloaden en "
+              "printen. Typ de persoonlijke code uit je brief.",
+        "en": "Here you see the certificates you earned at the kringloop shop. You can download and print "
+              "them. Type the personal code from your letter.",
+    },
+    "portfolio.field.code": {"nl": "Persoonlijke code", "en": "Personal code"},
+    "portfolio.field.code.hint": {
+        "nl": "De code staat in je brief, bijvoorbeeld ABCD-EFGH-JKLM-NPQR. Kleine letters mogen ook.",
+        "en": "The code is in your letter, for example ABCD-EFGH-JKLM-NPQR. Small letters are fine too.",
+    },
+    "portfolio.login.submit": {"nl": "Open mijn certificaten", "en": "Open my certificates"},
+    "portfolio.login.lost": {
+        "nl": "Ben je de code kwijt? Vraag je werkbegeleider om een nieuwe code.",
+        "en": "Lost your code? Ask your supervisor for a new code.",
+    },
+    "portfolio.login.employer": {
+        "nl": "Ben je werkgever en wil je een certificaat controleren?",
+        "en": "Are you an employer who wants to check a certificate?",
+    },
+    "portfolio.login.employer_link": {"nl": "Ga naar de controlepagina.", "en": "Go to the check page."},
+    "portfolio.error.required": {"nl": "Typ je persoonlijke code.", "en": "Type your personal code."},
+    "portfolio.error.wrong_code": {
+        "nl": "Deze code klopt niet. Kijk goed naar de code in je brief en probeer het opnieuw. Lukt het niet? "
+              "Vraag je werkbegeleider om een nieuwe code.",
+        "en": "This code is not right. Look carefully at the code in your letter and try again. Still not "
+              "working? Ask your supervisor for a new code.",
+    },
+    "portfolio.limit.title": {"nl": "Even wachten", "en": "Please wait"},
+    "portfolio.limit.text": {
+        "nl": "Er is te vaak een code geprobeerd. Wacht een minuut. Probeer het daarna opnieuw.",
+        "en": "A code was tried too often. Wait a minute. Then try again.",
+    },
+    "portfolio.flash.expired": {
+        "nl": "Je was te lang weg. Typ je code opnieuw.",
+        "en": "You were away too long. Type your code again.",
+    },
+    "portfolio.flash.logged_out": {
+        "nl": "Je certificaten zijn gesloten.",
+        "en": "Your certificates are closed.",
+    },
+    "portfolio.flash.shown": {
+        "nl": "De openbare pagina staat aan.",
+        "en": "The public page is on.",
+    },
+    "portfolio.flash.hidden": {
+        "nl": "De openbare pagina staat uit.",
+        "en": "The public page is off.",
+    },
+    "portfolio.title": {"nl": "Certificaten van {name}", "en": "Certificates of {name}"},
+    "portfolio.logout": {"nl": "Sluiten", "en": "Close"},
+    "portfolio.intro": {
+        "nl": "Op een computer van iemand anders? Klik op Sluiten als je klaar bent.",
+        "en": "On someone else's computer? Click Close when you are done.",
+    },
+    "portfolio.all.title": {"nl": "Alles in één keer", "en": "Everything at once"},
+    "portfolio.all.pdf": {"nl": "Alle certificaten (PDF)", "en": "All certificates (PDF)"},
+    "portfolio.all.pdf.hint": {
+        "nl": "Eén bestand om te printen of te mailen: een overzicht en daarna elk certificaat op een eigen "
+              "pagina.",
+        "en": "One file to print or e-mail: an overview, then each certificate on its own page.",
+    },
+    "portfolio.all.zip": {"nl": "Alles als ZIP-bestand", "en": "Everything as a ZIP file"},
+    "portfolio.all.zip.hint": {
+        "nl": "Elk certificaat als PDF en als JSON, met uitleg voor een werkgever.",
+        "en": "Each certificate as PDF and JSON, with a note for an employer.",
+    },
+    "portfolio.all.none": {
+        "nl": "Je hebt op dit moment geen geldige certificaten om te downloaden.",
+        "en": "You have no valid certificates to download at the moment.",
+    },
+    "portfolio.list.title": {"nl": "Je certificaten ({count})", "en": "Your certificates ({count})"},
+    "portfolio.empty": {
+        "nl": "Je hebt nog geen certificaten. Je werkbegeleider geeft ze als je iets hebt geleerd.",
+        "en": "You have no certificates yet. Your supervisor issues them when you have learned something.",
+    },
+    "portfolio.revoked": {
+        "nl": "Dit certificaat is ingetrokken. Het geldt niet meer. Vraag je werkbegeleider waarom.",
+        "en": "This certificate was revoked. It no longer stands. Ask your supervisor why.",
+    },
+    "portfolio.suspended": {
+        "nl": "Dit certificaat is tijdelijk geschorst. Vraag je werkbegeleider waarom.",
+        "en": "This certificate is suspended for now. Ask your supervisor why.",
+    },
+    "portfolio.download.pdf": {"nl": "Download PDF", "en": "Download PDF"},
+    "portfolio.download.json": {"nl": "Download JSON (digitaal bestand)", "en": "Download JSON (digital file)"},
+    "portfolio.public.on": {
+        "nl": "De openbare pagina staat aan: wie de QR-code scant, ziet dat het certificaat echt is.",
+        "en": "The public page is on: whoever scans the QR code sees that the certificate is genuine.",
+    },
+    "portfolio.public.look": {"nl": "Bekijk de pagina.", "en": "See the page."},
+    "portfolio.public.off": {
+        "nl": "De openbare pagina staat uit: wie de QR-code scant, ziet niets van dit certificaat. Een werkgever "
+              "kan het bestand nog wel controleren.",
+        "en": "The public page is off: whoever scans the QR code sees nothing of this certificate. An employer "
+              "can still check the file.",
+    },
+    "portfolio.public.turn_off": {"nl": "Zet de openbare pagina uit", "en": "Turn the public page off"},
+    "portfolio.public.turn_on": {"nl": "Zet de openbare pagina aan", "en": "Turn the public page on"},
+    "portfolio.data.title": {"nl": "Je gegevens", "en": "Your data"},
+    "portfolio.data.text": {
+        "nl": "Je mag zien welke gegevens wij over je bewaren. Je mag ook vragen om ze te wissen.",
+        "en": "You may see which data we keep about you. You may also ask us to erase it.",
+    },
+    "portfolio.data.download": {"nl": "Download al mijn gegevens (JSON)", "en": "Download all my data (JSON)"},
+    "portfolio.data.erase": {"nl": "Mijn gegevens wissen", "en": "Erase my data"},
+    "portfolio.erase.title": {"nl": "Je gegevens wissen", "en": "Erase your data"},
+    "portfolio.erase.what": {"nl": "Als je je gegevens wist:", "en": "If you erase your data:"},
+    "portfolio.erase.point1": {
+        "nl": "Je naam, je e-mailadres en je code worden gewist. Je kunt deze pagina daarna niet meer openen.",
+        "en": "Your name, e-mail address and code are erased. You can no longer open this page.",
+    },
+    "portfolio.erase.point2": {
+        "nl": "Je certificaten staan niet meer op internet. Wie de QR-code scant, ziet dat je het certificaat "
+              "niet meer deelt.",
+        "en": "Your certificates are no longer on the internet. Whoever scans the QR code sees that you no "
+              "longer share the certificate.",
+    },
+    "portfolio.erase.point3": {
+        "nl": "De bestanden die je zelf hebt (PDF of JSON), blijven echt. Een werkgever kan ze nog steeds "
+              "controleren.",
+        "en": "The files you keep yourself (PDF or JSON) stay genuine. An employer can still check them.",
+    },
+    "portfolio.erase.first": {
+        "nl": "Wil je je certificaten houden? Download ze dan eerst. Wissen kan niet ongedaan worden gemaakt.",
+        "en": "Want to keep your certificates? Download them first. Erasing cannot be undone.",
+    },
+    "portfolio.erase.back": {"nl": "Terug naar je certificaten", "en": "Back to your certificates"},
+    "portfolio.erase.confirm": {
+        "nl": "Ja, ik wil dat mijn gegevens worden gewist.",
+        "en": "Yes, I want my data to be erased.",
+    },
+    "portfolio.erase.confirm_required": {
+        "nl": "Zet een vinkje als je zeker weet dat je je gegevens wilt wissen.",
+        "en": "Tick the box if you are sure you want to erase your data.",
+    },
+    "portfolio.erase.submit": {"nl": "Wis mijn gegevens", "en": "Erase my data"},
+    "portfolio.erased.title": {"nl": "Je gegevens zijn gewist", "en": "Your data has been erased"},
+    "portfolio.erased.text": {
+        "nl": "Je naam, je e-mailadres en je code zijn gewist. De bestanden die je zelf hebt, blijven echt.",
+        "en": "Your name, e-mail address and code have been erased. The files you keep yourself stay genuine.",
     },
 
     # The verdict: a heading and one sentence.

@@ -153,6 +153,8 @@ class Certificate(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    # Typed by a person without a camera (issuer.documents.short_code_for(public_id)).
+    short_code: Mapped[str | None] = mapped_column(String(14), unique=True, index=True)
     credential_id: Mapped[str] = mapped_column(String(100), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     shop_id: Mapped[int | None] = mapped_column(ForeignKey("shops.id"))

@@ -467,6 +467,186 @@ def replace_access_code(session: Session, *, participant: Participant, actor: st
     return code
 
 
+def get_participant(session: Session, number: str | int, *, org_slug: str | None = None) -> Participant:
+    """A participant by number (optionally only within one organisation); NotFound when
+    there is none or their data was erased."""
+    text = str(number).strip()
+    participant = session.get(Participant, int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    if participant is not None and org_slug is not None and participant.organisation.slug != org_slug:
+        participant = None
+    if participant is None or participant.erased_at is not None:
+        raise NotFound(f"no participant {text!r}", code="unknown_participant", field="holder")
+    return participant
+
+
+def participant_by_code(session: Session, code: str) -> Participant | None:
+    """The holder whose personal code this is; None for any code that is not one (erased
+    holders have no code)."""
+    if not code or len(code) > 64:
+        return None
+    return session.execute(
+        select(Participant).where(
+            Participant.access_code_digest == access_code_digest(code), Participant.erased_at.is_(None)
+        )
+    ).scalar_one_or_none()
+
+
+def holder_certificates(session: Session, participant: Participant) -> list[Certificate]:
+    """The holder's certificates, newest first, without those replaced by a re-issue."""
+    return list(
+        session.execute(
+            select(Certificate)
+            .where(Certificate.participant_id == participant.id, Certificate.replaced_by_id.is_(None))
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        ).scalars()
+    )
+
+
+def holder_certificate(session: Session, participant: Participant, public_id: str) -> Certificate:
+    """One of the holder's own certificates; NotFound for anyone else's (or none)."""
+    cert = session.execute(
+        select(Certificate).where(
+            Certificate.public_id == (public_id or ""), Certificate.participant_id == participant.id
+        )
+    ).scalar_one_or_none()
+    if cert is None:
+        raise NotFound("no such certificate", code="unknown_certificate", field="public_id")
+    return cert
+
+
+def certificate_state(cert: Certificate) -> str:
+    """``revoked``, ``suspended`` or ``valid`` (as recorded; the verifier reads the lists)."""
+    if cert.revoked_at is not None:
+        return "revoked"
+    if cert.suspended_at is not None:
+        return "suspended"
+    return "valid"
+
+
+def set_public_page(session: Session, *, cert: Certificate, shown: bool, actor: str) -> None:
+    """Switch the certificate's public page (``/c/<public-id>``) on or off."""
+    if cert.public_page == shown:
+        return
+    cert.public_page = shown
+    audit(
+        session,
+        actor=actor,
+        action="certificate.public_page_on" if shown else "certificate.public_page_off",
+        organisation_id=cert.organisation_id,
+        subject=cert.public_id,
+    )
+
+
+def holder_data(session: Session, participant: Participant, *, moment: datetime | None = None) -> dict[str, Any]:
+    """Everything the service holds about a holder, as JSON (the right of access).
+
+    The events are those of the audit log about this person or their certificates
+    (what happened and when; not which staff member did it)."""
+    certificates = list(
+        session.execute(
+            select(Certificate).where(Certificate.participant_id == participant.id).order_by(Certificate.id)
+        ).scalars()
+    )
+    subjects = [str(participant.id), *(c.public_id for c in certificates)]
+    events = session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.subject.in_(subjects), AuditEvent.organisation_id == participant.organisation_id)
+        .order_by(AuditEvent.sequence)
+    ).scalars()
+    return {
+        "about": "All data the kringloop certificate service holds about you / alle gegevens die de "
+        "certificatendienst van de kringloop over u bewaart",
+        "exported_at": format_datetime(moment or now()),
+        "person": {
+            "name": participant.name,
+            "email": participant.email,
+            "organisation": participant.organisation.name,
+            "shop": participant.shop.name if participant.shop else None,
+            "registered_at": format_datetime(aware_utc(participant.created_at) or now()),
+            "personal_code": "stored only as a one-way hash; it cannot be shown again",
+        },
+        "certificates": [
+            {
+                "public_id": c.public_id,
+                "short_code": c.short_code,
+                "competence": c.competence.code,
+                "level": c.level,
+                "issued_at": _stamp(c.issued_at),
+                "valid_from": _stamp(c.valid_from),
+                "valid_until": _stamp(c.valid_until),
+                "status": certificate_state(c),
+                "revoked_at": _stamp(c.revoked_at),
+                "revocation_reason": c.revocation_reason,
+                "suspended_at": _stamp(c.suspended_at),
+                "suspension_reason": c.suspension_reason,
+                "public_page": c.public_page,
+                "replaced_by": c.replaced_by_id is not None,
+                "shop": c.shop.name if c.shop else None,
+                "supervisor": c.supervisor.name if c.supervisor else None,
+                "credential": json.loads(c.credential_json),
+            }
+            for c in certificates
+        ],
+        "events": [{"at": _stamp(e.at), "action": e.action, "subject": e.subject} for e in events],
+    }
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    aware = aware_utc(moment)
+    return format_datetime(aware) if aware is not None else None
+
+
+ERASED = "(gewist)"
+
+
+def _redacted(credential_json: str) -> str:
+    """The stored credential without the holder's name and the supervisor's narrative about
+    them. The proof stays, so the holder's own file is still recognised as ours."""
+    document = json.loads(credential_json)
+    subject = document.get("credentialSubject", {})
+    for identity in subject.get("identifier", []) or []:
+        if isinstance(identity, dict) and "identityHash" in identity:
+            identity["identityHash"] = ERASED
+    if "name" in subject:
+        subject["name"] = ERASED
+    for evidence in document.get("evidence", []) or []:
+        if isinstance(evidence, dict) and "narrative" in evidence:
+            evidence["narrative"] = ERASED
+    return json.dumps(document, ensure_ascii=False)
+
+
+def erase_participant(session: Session, *, participant: Participant, actor: str) -> int:
+    """The right to erasure: the holder's personal data leaves the service.
+
+    Name, e-mail and code go; each certificate keeps only what its bookkeeping needs
+    (competence, level, dates, status index, signature value), its public page says
+    "withdrawn", and the files the holder has keep verifying (signature, status list,
+    and our record of the signature). Returns the number of certificates concerned.
+    Their status can still be changed (a revocation still reaches the files).
+    """
+    if participant.erased_at is not None:
+        raise Conflict("that participant's data was erased already", code="participant_erased", field="participant")
+    certificates = list(
+        session.execute(select(Certificate).where(Certificate.participant_id == participant.id)).scalars()
+    )
+    for cert in certificates:
+        cert.credential_json = _redacted(cert.credential_json)
+        cert.public_page = False
+    participant.name = None
+    participant.email = None
+    participant.access_code_digest = None
+    participant.erased_at = now()
+    audit(
+        session,
+        actor=actor,
+        action="participant.erase",
+        organisation_id=participant.organisation_id,
+        subject=str(participant.id),
+        details={"certificates": len(certificates)},
+    )
+    return len(certificates)
+
+
 # --- keys ----------------------------------------------------------------------------
 
 
@@ -656,6 +836,39 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+SHORT_CODE_LENGTH = 12  # characters of 5 bits: 60 bits, printed as XXXX-XXXX-XXXX
+
+
+def short_code_for(public_id: str) -> str:
+    """The code printed under the QR for a person without a camera, e.g. ``K7MX-4QPD-9TRW``.
+
+    Derived from the (random) public id, so it needs no randomness of its own: 60 bits,
+    in the access-code alphabet (no 0/O or 1/I). Guessing one among a million
+    certificates takes about 10^12 tries, against a rate limit. (Migration 0002 holds a
+    frozen copy of this function for certificates issued before it existed.)
+    """
+    digest = hashlib.sha256(("kringloop-short-code:" + public_id).encode()).digest()
+    number = int.from_bytes(digest[:8], "big") >> 4
+    chars = "".join(ACCESS_CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(SHORT_CODE_LENGTH - 1, -1, -1))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def normalise_short_code(text: str) -> str | None:
+    """``text`` as a stored short code (case, spaces and dashes do not matter), or None
+    when it cannot be one."""
+    raw = re.sub(r"[\s\-.]", "", text or "").upper()
+    if len(raw) != SHORT_CODE_LENGTH or any(c not in ACCESS_CODE_ALPHABET for c in raw):
+        return None
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def find_by_short_code(session: Session, text: str) -> Certificate | None:
+    code = normalise_short_code(text)
+    if code is None:
+        return None
+    return session.execute(select(Certificate).where(Certificate.short_code == code)).scalar_one_or_none()
+
+
 def issue_certificate(
     session: Session,
     ctx: Context,
@@ -752,6 +965,7 @@ def issue_certificate(
         valid_until=valid_until,
         public_page=True,
         external_ref=ref,
+        short_code=short_code_for(public_id),
     )
     session.add(cert)
     try:
@@ -891,7 +1105,8 @@ def mark_compromised(
     results: list[tuple[Certificate, Certificate | None]] = []
     for old in affected:
         new = None
-        if reissue:
+        erased = old.participant is not None and old.participant.erased_at is not None
+        if reissue and not erased:  # an erased holder's name is gone: nobody to re-issue to
             signed = json.loads(old.credential_json)
             evidence = signed.get("evidence", [{}])[0].get("narrative") if signed.get("evidence") else None
             holder = signed["credentialSubject"]["identifier"][0]["identityHash"]
@@ -902,7 +1117,7 @@ def mark_compromised(
                 competence_code=old.competence.code,
                 level=old.level,
                 actor=actor,
-                participant=old.participant if old.participant and old.participant.erased_at is None else None,
+                participant=old.participant,
                 holder_name=holder,
                 evidence=evidence,
                 issued_on=aware_utc(old.valid_from),

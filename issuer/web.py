@@ -50,7 +50,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed
 
-from issuer import i18n, services
+from issuer import documents, i18n, services
 from issuer.app import runtime
 from issuer.catalogue import load_catalogue
 from issuer.db import DatabaseUnavailable, session_scope
@@ -519,6 +519,8 @@ class CertificateView:
     suspension_reason: str | None
     evidence: str | None
     verify_url: str
+    public_page: bool = True
+    short_code: str = ""
 
 
 def certificate_view(cert: Certificate) -> CertificateView:
@@ -541,7 +543,8 @@ def certificate_view(cert: Certificate) -> CertificateView:
         supervisor=cert.supervisor.name if cert.supervisor else None, shop=cert.shop.name if cert.shop else None,
         status=status, revoked_at=cert.revoked_at, revocation_reason=cert.revocation_reason,
         suspended_at=cert.suspended_at, suspension_reason=cert.suspension_reason, evidence=evidence,
-        verify_url=services.verify_url(runtime().settings, cert.public_id),
+        verify_url=services.verify_url(runtime().settings, cert.public_id), public_page=cert.public_page,
+        short_code=cert.short_code or services.short_code_for(cert.public_id),
     )  # fmt: skip
 
 
@@ -705,10 +708,11 @@ def participant_new() -> ResponseReturnValue:
     return redirect(url_for("web.access_code", participant_id=participant_id))
 
 
-@bp.get("/deelnemers/<int:participant_id>")
-@roles_required(*ORG_STAFF)
-def participant(participant_id: int) -> ResponseReturnValue:
+def _participant_page(
+    participant_id: int, erase_form: FormState | None = None, status: int = 200
+) -> ResponseReturnValue:
     user = staff()
+    g.page_path = url_for("web.participant", participant_id=participant_id)
     with transaction() as db:
         person = own_participant(db, own_organisation(db, user), participant_id)
         certificates = db.execute(
@@ -716,7 +720,57 @@ def participant(participant_id: int) -> ResponseReturnValue:
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         ).scalars()  # fmt: skip
         views = [certificate_view(c) for c in certificates]
-        return render_template("participant.html", person=person, certificates=views)
+        form = erase_form or FormState({"confirm": ""})
+        return render_template("participant.html", person=person, certificates=views, erase_form=form), status
+
+
+@bp.get("/deelnemers/<int:participant_id>")
+@roles_required(*ORG_STAFF)
+def participant(participant_id: int) -> ResponseReturnValue:
+    return _participant_page(participant_id)
+
+
+def download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/deelnemers/<int:participant_id>/gegevens.json")
+@roles_required(*ORG_STAFF)
+def participant_data(participant_id: int) -> ResponseReturnValue:
+    """Everything the service holds about the participant (on their behalf)."""
+    user = staff()
+    with transaction() as db:
+        person = own_participant(db, own_organisation(db, user), participant_id)
+        data = documents.holder_data_json(services.holder_data(db, person))
+    return download(data, "application/json", f"gegevens-deelnemer-{participant_id}.json")
+
+
+@bp.get("/deelnemers/<int:participant_id>/portfolio.pdf")
+@roles_required(*ORG_STAFF)
+def participant_portfolio(participant_id: int) -> ResponseReturnValue:
+    user = staff()
+    with transaction() as db:
+        person = own_participant(db, own_organisation(db, user), participant_id)
+        certificates = services.holder_certificates(db, person)
+        data = documents.portfolio_pdf(runtime().settings, person.name or "", certificates)
+    return download(data, "application/pdf", f"portfolio-deelnemer-{participant_id}.pdf")
+
+
+@bp.post("/deelnemers/<int:participant_id>/wissen")
+@roles_required(*ORG_STAFF)
+def participant_erase(participant_id: int) -> ResponseReturnValue:
+    """Erase the participant's personal data at their request (confirmation box required)."""
+    user = staff()
+    if request.form.get("confirm") != "yes":
+        form = FormState({"confirm": ""}, errors={"confirm": i18n.t("participant.erase_confirm_required")})
+        return _participant_page(participant_id, form, 400)
+    with transaction() as db:
+        person = own_participant(db, own_organisation(db, user), participant_id)
+        services.erase_participant(db, participant=person, actor=user.email)
+    flash("flash.participant_erased")
+    return redirect(url_for("web.participants"))
 
 
 @bp.post("/deelnemers/<int:participant_id>/nieuwe-code")
@@ -886,16 +940,33 @@ def certificate(public_id: str) -> ResponseReturnValue:
     return _certificate_page(staff(), public_id)
 
 
+def downloadable_certificate(db: Session, user: StaffUser, public_id: str) -> Certificate:
+    """The organisation's certificate, unless its holder's data was erased (what is stored
+    then is no longer the certificate the holder has)."""
+    cert = own_certificate(db, own_organisation(db, user), public_id)
+    if cert.participant is not None and cert.participant.erased_at is not None:
+        raise PageError(404, "error.unknown_certificate")
+    return cert
+
+
+@bp.get("/certificaten/<public_id>.pdf")
+@roles_required(*ORG_STAFF)
+def certificate_pdf(public_id: str) -> ResponseReturnValue:
+    user = staff()
+    with transaction() as db:
+        cert = downloadable_certificate(db, user, public_id)
+        data, name = documents.certificate_pdf(runtime().settings, cert), documents.file_stem(cert) + ".pdf"
+    return download(data, "application/pdf", name)
+
+
 @bp.get("/certificaten/<public_id>.json")
 @roles_required(*ORG_STAFF)
 def certificate_json(public_id: str) -> ResponseReturnValue:
     user = staff()
     with transaction() as db:
-        cert = own_certificate(db, own_organisation(db, user), public_id)
+        cert = downloadable_certificate(db, user, public_id)
         signed = cert.credential_json
-    response = Response(signed, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="certificaat-{cert.public_id}.json"'
-    return response
+    return download(signed.encode("utf-8"), "application/json", f"certificaat-{cert.public_id}.json")
 
 
 StatusChange = Callable[..., Certificate]

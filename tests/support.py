@@ -61,3 +61,68 @@ def postgres_schema(postgres_url: str, prefix: str = "t") -> Iterator[str]:
         with engine.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def service_env(home: Path, base_url: str) -> dict[str, str]:
+    """The environment of a throw-away service instance in ``home`` (fake, fixed secrets)."""
+    import os
+
+    return {
+        **os.environ,
+        "CREDENTIALS_BASE_URL": base_url,
+        "CREDENTIALS_INSTANCE_DIR": str(home / "instance"),
+        "CREDENTIALS_KEYS_DIR": str(home / "keys"),
+        "CREDENTIALS_KEY_PASSPHRASE": "service-passphrase-0123456789",
+        "CREDENTIALS_SECRET_KEY": "service-secret-key-abcdefghij",
+    }
+
+
+def cli(env: Mapping[str, str], *args: str) -> str:
+    """Run ``credentials ARGS`` as a real process; its output (fails the test on an error)."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "issuer.cli", *args], env=dict(env), cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=False)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(env: Mapping[str, str], port: int) -> Iterator[str]:
+    """``credentials serve`` as a real process on 127.0.0.1:``port`` until the block ends;
+    yields its base URL once ``/healthz`` answers."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "issuer.cli", "serve", "--port", str(port)], env=dict(env),
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310 - loopback test server
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("credentials serve did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,8 +1,11 @@
 """Public verifier pages: the page a certificate's QR code opens, and the upload form.
 
-``GET /c/<public-id>``  the certificate behind a QR code, checked now
-``GET /verify``         a form: upload the certificate file, or paste its text
+``GET /c/<public-id>``  the certificate behind a QR code, checked now (a short code
+                        typed into the address bar leads there too)
+``GET /controleren``    a form for the short code printed under the QR (no camera)
+``GET /verify``         a form: upload the certificate file (JSON or PDF), or paste its text
 ``POST /verify``        check the uploaded or pasted certificate; the same result page
+                        (a portfolio PDF: one short result per certificate)
 
 Every result page says the verdict first (``<main data-verification-status=...>``
 carries it for tests and assistive technology: valid, revoked, suspended, expired,
@@ -24,11 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from credentials.pdf import PdfError, extract_credentials
 from credentials.timeutil import parse_datetime_stamp
 from credentials.verify import (
     REGISTERED_ISSUER,
@@ -42,6 +46,7 @@ from credentials.verify import (
 from issuer import i18n, web
 from issuer.app import runtime
 from issuer.db import session_scope
+from issuer.services import find_by_short_code, normalise_short_code
 from verifier.ratelimit import RateLimiter
 from verifier.service import (
     MAX_JSON_BYTES,
@@ -57,6 +62,7 @@ bp = Blueprint("verifier_pages", __name__)
 
 PAGE_RATE_PER_MINUTE: Final = 120
 FILE_FIELD: Final = "bestand"
+CODE_FIELD: Final = "code"
 TEXT_FIELD: Final = "tekst"
 # Verdicts where the signature held, so what the certificate says can be shown as fact.
 TRUSTED_VERDICTS: Final = frozenset({"valid", "revoked", "suspended", "expired"})
@@ -275,17 +281,28 @@ def result_page(outcome: ReaderOutcome, credential: Any) -> ResultPage:
 # --- uploads ----------------------------------------------------------------------------------
 
 
-def credential_from_upload(filename: str | None, data: bytes) -> Any:
-    """The credential in an uploaded file (JSON now; PDF extraction comes later).
+MAX_CREDENTIALS_PER_UPLOAD: Final = 50  # a portfolio PDF; each one costs a verification
 
-    Raises :class:`InputRejected`: ``empty``, ``pdf_not_supported``, or one of
-    :func:`parse_credential_json`'s codes (``too_large``, ``not_json``, ...).
+
+def credentials_from_upload(filename: str | None, data: bytes) -> list[Any]:
+    """The credentials in an uploaded file: a JSON credential, or the signed JSON files
+    embedded in a certificate or portfolio PDF (in page order).
+
+    Raises :class:`InputRejected`: ``empty``; for a PDF ``pdf_<code>`` (``pdf_not_a_pdf``,
+    ``pdf_unreadable``, ``pdf_no_credential``, ``pdf_too_large``, ...) or ``pdf_too_many``;
+    else one of :func:`parse_credential_json`'s codes (``too_large``, ``not_json``, ...).
     """
     if not data.strip():
         raise InputRejected("empty", "the file is empty")
-    if data.lstrip()[:5] == b"%PDF-" or (filename or "").lower().endswith(".pdf"):
-        raise InputRejected("pdf_not_supported", "checking a PDF is not possible yet; upload the JSON file")
-    return parse_credential_json(data.removeprefix(b"\xef\xbb\xbf"))  # a byte order mark from Windows editors
+    if b"%PDF-" in data[:1024] or (filename or "").lower().endswith(".pdf"):
+        try:
+            embedded = extract_credentials(data)
+        except PdfError as exc:
+            raise InputRejected(f"pdf_{exc.code}", str(exc)) from exc
+        if len(embedded) > MAX_CREDENTIALS_PER_UPLOAD:
+            raise InputRejected("pdf_too_many", f"the PDF holds more than {MAX_CREDENTIALS_PER_UPLOAD} certificates")
+        return [parse_credential_json(item.removeprefix(b"\xef\xbb\xbf")) for item in embedded]
+    return [parse_credential_json(data.removeprefix(b"\xef\xbb\xbf"))]  # a byte order mark from Windows editors
 
 
 def _upload_message(exc: InputRejected) -> str:
@@ -360,6 +377,9 @@ def certificate(public_id: str) -> ResponseReturnValue:
     with session_scope(rt.sessions, reads_only=True) as session:
         cert = find_public(session, public_id)
         if cert is None:
+            typed = find_by_short_code(session, public_id)
+            if typed is not None:  # the short code typed into the address bar
+                return redirect(url_for("verifier_pages.certificate", public_id=typed.public_id))
             return _render_notice("not-found", 404)
         holder = cert.participant
         if not cert.public_page or (holder is not None and holder.erased_at is not None):
@@ -368,6 +388,28 @@ def certificate(public_id: str) -> ResponseReturnValue:
         credential = json.loads(cert.credential_json)
         page = result_page(verify_for_reader(session, rt.settings, credential), credential)
     return _render_result(page)
+
+
+@bp.get("/controleren")
+def check_code() -> ResponseReturnValue:
+    """Where a person without a camera types the code printed under the QR."""
+    typed = str(request.args.get(CODE_FIELD, ""))
+    if not typed.strip():
+        return _render_code_form()
+    limited = _too_many_requests()
+    if limited is not None:
+        return limited
+    with session_scope(runtime().sessions, reads_only=True) as session:
+        cert = find_by_short_code(session, typed)
+        if cert is not None:
+            return redirect(url_for("verifier_pages.certificate", public_id=cert.public_id))
+    key = "verify.code.error.format" if normalise_short_code(typed) is None else "verify.code.error.unknown"
+    return _render_code_form(typed[:40], i18n.t(key), 404 if key.endswith("unknown") else 400)
+
+
+def _render_code_form(typed: str = "", error: str | None = None, status: int = 200) -> ResponseReturnValue:
+    form = web.FormState(values={CODE_FIELD: typed}, errors={CODE_FIELD: error} if error else {})
+    return render_template("verifier_code.html", form=form, code_field=CODE_FIELD), status
 
 
 @bp.get("/verify")
@@ -399,13 +441,19 @@ def verify_upload() -> ResponseReturnValue:
     field = FILE_FIELD if has_file else TEXT_FIELD
     try:
         if has_file:
-            credential = credential_from_upload(upload.filename if upload else None, data)
+            found = credentials_from_upload(upload.filename if upload else None, data)
         else:
-            credential = parse_credential_json(pasted.strip())
+            found = [parse_credential_json(pasted.strip())]
     except InputRejected as exc:
-        status = 413 if exc.code == "too_large" else 400
+        status = 413 if exc.code in ("too_large", "pdf_too_large") else 400
         return _render_form(errors={field: _upload_message(exc)}, text=shown_text, status=status)
+    for _ in found[1:]:  # each further certificate counts as a request of its own
+        limited = _too_many_requests()
+        if limited is not None:
+            return limited
     rt = runtime()
     with session_scope(rt.sessions, reads_only=True) as session:
-        page = result_page(verify_for_reader(session, rt.settings, credential), credential)
-    return _render_result(page)
+        pages = [result_page(verify_for_reader(session, rt.settings, c), c) for c in found]
+    if len(pages) == 1:
+        return _render_result(pages[0])
+    return render_template("verifier_results.html", pages=pages)

@@ -9,82 +9,28 @@ Everything runs as real processes: ``credentials init``, ``org add``, ``issue`` 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from dbjs import require_node, run_jobs
 
+from tests.support import cli, free_port, service_env, serving
+
 pytestmark = pytest.mark.interop
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    run = subprocess.run(
-        [sys.executable, "-m", "issuer.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    return run.stdout
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     require_node()
     home = tmp_path_factory.mktemp("service")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "CREDENTIALS_BASE_URL": base,
-        "CREDENTIALS_INSTANCE_DIR": str(home / "instance"),
-        "CREDENTIALS_KEYS_DIR": str(home / "keys"),
-        "CREDENTIALS_KEY_PASSPHRASE": "interop-passphrase-0123456789",
-        "CREDENTIALS_SECRET_KEY": "interop-secret-key-abcdefghij",
-    }
-    _cli(env, "init")
-    _cli(env, "org", "add", "interop", "--name", "Kringloop Interop", "--email", "info@interop.example")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "issuer.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310 - loopback test server
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the service did not start") from None
-                time.sleep(0.2)
+    port = free_port()
+    env = service_env(home, f"http://127.0.0.1:{port}")
+    cli(env, "init")
+    cli(env, "org", "add", "interop", "--name", "Kringloop Interop", "--email", "info@interop.example")
+    with serving(env, port) as base:
         yield {"env": env, "base": base, "home": home}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _js_verify(service: dict[str, Any], credential: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +51,7 @@ def test_service_certificate_verifies_in_digital_bazaar_over_http_and_then_shows
     service: dict[str, Any],
 ) -> None:
     out = service["home"] / "out"
-    url = _cli(
+    url = cli(
         service["env"],
         "issue",
         "--org",
@@ -129,7 +75,7 @@ def test_service_certificate_verifies_in_digital_bazaar_over_http_and_then_shows
     assert before["verified"], before
     assert _status_flag(before) is False
 
-    _cli(service["env"], "revoke", public_id, "--reason", "Per vergissing uitgegeven")
+    cli(service["env"], "revoke", public_id, "--reason", "Per vergissing uitgegeven")
     after = _js_verify(service, credential)
     assert _status_flag(after) is True
 

@@ -120,3 +120,56 @@ def test_keys_rotate_then_compromise_reissues(env: dict[str, str], org: str, tmp
 
 def test_audit_verify(env: dict[str, str], org: str) -> None:
     assert "verifies" in ok(env, "audit", "verify")
+
+
+def test_pdf_and_portfolio_for_a_printing_supervisor(env: dict[str, str], org: str, tmp_path: Path) -> None:
+    from credentials.pdf import extract_credentials
+    from issuer.app import build_runtime
+    from issuer.config import Settings
+    from issuer.db import session_scope
+    from issuer.services import add_participant, did_document, get_org, issue_certificate
+
+    rt = build_runtime(Settings.from_env(env))
+    try:
+        with session_scope(rt.sessions) as session:
+            organisation = get_org(session, org)
+            person, _ = add_participant(session, org=organisation, name="Ødegård Łukasz", actor="test")
+            issued = [
+                issue_certificate(session, rt.context, org=organisation, competence_code=code, level="3",
+                                  actor="test", participant=person)
+                for code in ("VAK-TILLEN", "DIG-KASSA")
+            ]  # fmt: skip
+            holder, stored = str(person.id), {c.public_id: c.credential_json.encode() for c in issued}
+            did_json = json.dumps(did_document(session, organisation))
+    finally:
+        rt.engine.dispose()
+    first = next(iter(stored))
+
+    out = tmp_path / "certificaat.pdf"
+    assert f"Wrote {out}" in ok(env, "pdf", first, "--out", str(out))
+    assert extract_credentials(out.read_bytes()) == [stored[first]]
+    portfolio = tmp_path / "portfolio.pdf"
+    assert "2 certificate(s)" in ok(env, "portfolio", "--holder", holder, "--out", str(portfolio))
+    assert sorted(extract_credentials(portfolio.read_bytes())) == sorted(stored.values())
+    bundle = tmp_path / "alles.zip"
+    ok(env, "portfolio", "--holder", holder, "--org", org, "--out", str(bundle))
+    assert bundle.read_bytes()[:2] == b"PK"
+
+    # The core command verifies the credential inside the PDF (offline: the issuer's DID
+    # document is given; without status lists the status check is skipped).
+    did_doc = tmp_path / "did.json"
+    did_doc.write_text(did_json, "utf-8")
+    verified = run(env, "verify", str(out), "--did-doc", str(did_doc))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    several = run(env, "verify", str(portfolio), "--did-doc", str(did_doc))
+    assert several.returncode == 0 and "Certificate 2 of 2" in several.stdout
+
+    for args, message in (
+        (["pdf", "geen-bestaand-id", "--out", str(tmp_path / "x.pdf")], "no certificate"),
+        (["portfolio", "--holder", "999999", "--out", str(tmp_path / "x.pdf")], "no participant"),
+        (["portfolio", "--holder", holder, "--org", "een-andere", "--out", str(tmp_path / "x.pdf")], "no participant"),
+        (["pdf", first, "--out", str(tmp_path / "geen-map" / "x.pdf")], "does not exist"),
+    ):
+        refused = run(env, *args)
+        assert refused.returncode in (1, 2) and message in refused.stderr, refused.stderr
+    assert not (tmp_path / "x.pdf").exists()

@@ -130,6 +130,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("web.certificate_new", "POST"): org_a_staff(302),  # for A's participant: B is refused
     ("web.certificate", "GET"): org_a_staff(200),
     ("web.certificate_json", "GET"): org_a_staff(200),
+    ("web.certificate_pdf", "GET"): org_a_staff(200),
+    ("web.participant_data", "GET"): org_a_staff(200),
+    ("web.participant_portfolio", "GET"): org_a_staff(200),
+    ("web.participant_erase", "POST"): org_a_staff(400),  # posted without the confirmation box
     ("web.certificate_revoke", "POST"): org_a_staff(302),
     ("web.certificate_suspend", "POST"): org_a_staff(302),
     ("web.certificate_lift", "POST"): org_a_staff(302),
@@ -142,6 +146,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("verifier_pages.certificate", "GET"): everyone(200),
     ("verifier_pages.verify_form", "GET"): everyone(200),
     ("verifier_pages.verify_upload", "POST"): everyone(400),  # posted empty: the form again
+    ("verifier_pages.check_code", "GET"): everyone(200),
+    # The holder's portfolio: a staff login opens nothing; without the holder's code every
+    # page leads back to the code form (302), which itself answers everyone alike.
+    ("portfolio.home", "GET"): everyone(200),
+    ("portfolio.open_portfolio", "POST"): everyone(400),  # posted without a code
+    ("portfolio.logout", "POST"): everyone(302),
+    ("portfolio.certificate_pdf", "GET"): everyone(302),
+    ("portfolio.certificate_json", "GET"): everyone(302),
+    ("portfolio.portfolio_pdf", "GET"): everyone(302),
+    ("portfolio.portfolio_zip", "GET"): everyone(302),
+    ("portfolio.public_page", "POST"): everyone(302),
+    ("portfolio.my_data", "GET"): everyone(302),
+    ("portfolio.erase_form", "GET"): everyone(302),
+    ("portfolio.erase", "POST"): everyone(302),
 }
 
 
@@ -221,7 +239,9 @@ def test_every_route_answers_each_role_as_expected(app: Flask, role: str) -> Non
             mismatches.append(f"{method} {url} as {role}: expected {expected}, got {got}")
         if expected in (LOGIN, 400, 403, 404):
             assert count_rows(app) == before, f"{method} {url} as {role} was refused but changed data"
-        assert "Traceback" not in response.get_data(as_text=True)
+        assert response.mimetype in ("application/pdf", "application/zip") or "Traceback" not in response.get_data(
+            as_text=True
+        )
         if rule.endpoint == "web.logout" and role != ANON:
             login(client, role_email(role, world))
     assert mismatches == []

@@ -109,8 +109,8 @@ def issued(app: Flask) -> dict[str, Any]:
         withdrawn = issue()
         withdrawn.public_page = False
         erased = issue(participant=leaver)
-        leaver.name = None
-        leaver.erased_at = now
+        erased_entry = _entry(erased)  # the file the holder keeps (before the erasure)
+        services.erase_participant(session, participant=leaver, actor="test")
         session.flush()
         data: dict[str, Any] = {
             "organisation": {**ORG, "did": org.did},
@@ -124,7 +124,7 @@ def issued(app: Flask) -> dict[str, Any]:
                 "suspended": _entry(suspended),
                 "expired": _entry(expired),
                 "withdrawn": _entry(withdrawn),
-                "erased": _entry(erased),
+                "erased": erased_entry,
             },
         }
     return data

@@ -1,4 +1,7 @@
-"""Automated accessibility check of every public verifier page, in both languages.
+"""Automated accessibility check of every public page, in both languages.
+
+The verifier's pages (QR landing page in every state, the upload form, the code form,
+results for one and for several certificates) and the holder's portfolio pages.
 
 Each page is rendered by the app (real data, SQLite), written to a file with its
 stylesheet inlined and axe-core (npm, tests/a11y/js) injected, and opened in Debian's
@@ -53,10 +56,43 @@ def _tools() -> str:
     return browser
 
 
+def _holder_code(app: Flask) -> str:
+    """A holder of the organisation in ``issued``, with two certificates; their personal code."""
+    from issuer import services
+    from issuer.app import runtime
+    from issuer.db import session_scope
+
+    with app.app_context(), session_scope(runtime().sessions) as session:
+        org = services.get_org(session, "kringloop-delta")
+        person, code = services.add_participant(session, org=org, name="Çelik Ødegård", actor="test")
+        for competence in ("DIG-KASSA", "VAK-TILLEN"):
+            services.issue_certificate(session, runtime().context, org=org, competence_code=competence, level="1",
+                                       actor="test", participant=person)  # fmt: skip
+        return code
+
+
+def _portfolio_pdf(app: Flask, issued: dict[str, Any]) -> bytes:
+    from credentials.pdf import render_portfolio_pdf
+    from issuer import documents, services
+    from issuer.app import runtime
+    from issuer.db import session_scope
+
+    with app.app_context(), session_scope(runtime().sessions) as session:
+        sheets = [
+            documents.sheet_for(
+                runtime().settings, services.get_certificate(session, issued["certificates"][n]["public_id"])
+            )
+            for n in ("valid", "revoked", "expired")
+        ]
+    return render_portfolio_pdf("Sanne de Vries", sheets)
+
+
 def _pages(app: Flask, issued: dict[str, Any]) -> dict[str, str]:
     """Every public page state, in Dutch and English: name -> HTML."""
     app.config["VERIFY_PAGE_PER_MINUTE"] = 100_000
     pages: dict[str, str] = {}
+    code = _holder_code(app)
+    portfolio_pdf = _portfolio_pdf(app, issued)
     for lang in ("nl", "en"):
         client = app.test_client()
         form = client.get(f"/verify?lang={lang}").get_data(as_text=True)
@@ -76,6 +112,25 @@ def _pages(app: Flask, issued: dict[str, Any]) -> dict[str, str]:
             "/verify",
             data={"csrf_token": token, "bestand": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
             content_type="multipart/form-data",
+        ).get_data(as_text=True)
+        pages[f"{lang}-several"] = client.post(
+            "/verify",
+            data={"csrf_token": token, "bestand": (io.BytesIO(portfolio_pdf), "portfolio.pdf")},
+            content_type="multipart/form-data",
+        ).get_data(as_text=True)
+        pages[f"{lang}-code"] = client.get("/controleren").get_data(as_text=True)
+        pages[f"{lang}-code-error"] = client.get("/controleren?code=1234").get_data(as_text=True)
+        pages[f"{lang}-portfolio-login"] = client.get("/portfolio").get_data(as_text=True)
+        pages[f"{lang}-portfolio-wrong"] = client.post(
+            "/portfolio", data={"csrf_token": token, "code": "AAAA"}
+        ).get_data(as_text=True)
+        assert client.post("/portfolio", data={"csrf_token": token, "code": code}).status_code == 302
+        pages[f"{lang}-portfolio"] = client.get("/portfolio").get_data(as_text=True)
+        pages[f"{lang}-portfolio-erase"] = client.get("/portfolio/wissen").get_data(as_text=True)
+        fresh = re.search(r'name="csrf_token" value="([^"]+)"', pages[f"{lang}-portfolio"])  # a new session
+        assert fresh
+        pages[f"{lang}-portfolio-erase-error"] = client.post(
+            "/portfolio/wissen", data={"csrf_token": fresh.group(1)}
         ).get_data(as_text=True)
     return pages
 
@@ -119,7 +174,7 @@ def test_public_pages_have_no_serious_or_critical_accessibility_findings(
     runner = RUNNER % AXE.read_text("utf-8")
     findings: list[str] = []
     pages = _pages(app, issued)
-    assert len(pages) >= 16
+    assert len(pages) >= 32
     for name, rendered in pages.items():
         html = re.sub(r'<link rel="stylesheet"[^>]*>', f"<style>{css}</style>", rendered)
         file = tmp_path / f"{name}.html"

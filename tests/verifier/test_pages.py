@@ -24,7 +24,7 @@ from werkzeug.test import TestResponse
 
 from credentials.verify import CHECK_IDS, Check, Outcome
 from issuer import i18n
-from verifier.pages import check_sentence_key, credential_from_upload
+from verifier.pages import check_sentence_key, credentials_from_upload
 from verifier.service import MAX_JSON_BYTES, InputRejected
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -330,8 +330,8 @@ def test_upload_of_a_json_file_and_pasted_json(client: FlaskClient, issued: dict
     ("content", "filename", "status", "message"),
     [
         (b"{ dit is geen json", "certificaat.json", 400, "Dit is geen certificaat dat we kunnen lezen."),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "certificaat.pdf", 400, "Een PDF kunnen we nog niet controleren."),
-        (b"%PDF-1.4\n", "scan.json", 400, "Een PDF kunnen we nog niet controleren."),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "certificaat.pdf", 400, "Deze PDF is beschadigd"),
+        (b"%PDF-1.4\n", "scan.json", 400, "Deze PDF is beschadigd"),
         (b"[" * 40 + b"]" * 40, "diep.json", 400, "Dit is geen certificaat dat we kunnen lezen."),
         (b'{"a": "' + b"x" * MAX_JSON_BYTES + b'"}', "groot.json", 413, "Dit is te groot voor een certificaat."),
         (b"", "leeg.json", 400, "Dit bestand is leeg."),
@@ -381,14 +381,17 @@ def test_post_without_the_form_token_is_refused(client: FlaskClient, issued: dic
     assert read(response).status is None
 
 
-def test_upload_credential_function_is_the_place_for_pdf_extraction() -> None:
-    with pytest.raises(InputRejected) as refused:
-        credential_from_upload("certificaat.pdf", b"%PDF-1.7 ...")
-    assert refused.value.code == "pdf_not_supported"
+def test_uploads_are_json_or_pdf_with_clear_refusals() -> None:
+    with pytest.raises(InputRejected) as broken:
+        credentials_from_upload("certificaat.pdf", b"%PDF-1.7 ...")
+    assert broken.value.code == "pdf_unreadable"
+    with pytest.raises(InputRejected) as named:
+        credentials_from_upload("certificaat.pdf", b'{"a": 1}')  # named .pdf, but no PDF inside
+    assert named.value.code == "pdf_not_a_pdf"
     with pytest.raises(InputRejected) as empty:
-        credential_from_upload("leeg.json", b"  \n")
+        credentials_from_upload("leeg.json", b"  \n")
     assert empty.value.code == "empty"
-    assert credential_from_upload(None, b'\xef\xbb\xbf{"a": 1}') == {"a": 1}
+    assert credentials_from_upload(None, b'\xef\xbb\xbf{"a": 1}') == [{"a": 1}]
 
 
 # --- privacy, headers, language ---------------------------------------------------------------------
