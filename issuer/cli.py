@@ -47,6 +47,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         print("Demo organisation 'kringloop-demo' is ready. Log in with:")
         for login in logins:
             print(f"  {login.role:<13} {login.email}  password: {login.password}")
+        from issuer.demo import DEMO_HOLDER_CODE, DEMO_PARTICIPANTS  # noqa: PLC0415
+
+        print(f"Portfolio of {DEMO_PARTICIPANTS[0]}: {rt.settings.base_url}/portfolio, code {DEMO_HOLDER_CODE}")
     return EXIT_OK
 
 

@@ -18,6 +18,9 @@ DEMO_SECTOR_ADMIN = "sector@branche.example"
 # Development only: printed by `make run`. Production refuses the generated settings.
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo login of the embedded default
 DEMO_PARTICIPANTS = ("Nguyễn Thị Lan", "Mehmet Çelik", "Sara Ødegård", "Marko Ilić")
+# The first demo participant's personal code, fixed so the portfolio can be tried at
+# /portfolio. Demo data only: a real code is random and shown once.
+DEMO_HOLDER_CODE = "KRNG-DEMA-PASS-2345"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,16 @@ def create_demo_data(session: Session, ctx: services.Context) -> list[DemoLogin]
                 supervisor=supervisor,
                 shop=shop,
             )
+        first = participants[0]
+        services.issue_certificate(
+            session, ctx, org=org, competence_code="VAK-KLANTEN-HELPEN", level="1", actor=actor,
+            participant=first, supervisor=supervisor, shop=shop,
+        )  # fmt: skip
+    holder = session.execute(
+        select(Participant).where(Participant.organisation_id == org.id, Participant.name == DEMO_PARTICIPANTS[0])
+    ).scalar_one_or_none()
+    if holder is not None and holder.erased_at is None:
+        holder.access_code_digest = services.access_code_digest(DEMO_HOLDER_CODE)
     return [
         DemoLogin(DEMO_SUPERVISOR, DEMO_PASSWORD, "supervisor"),
         DemoLogin(DEMO_ADMIN, DEMO_PASSWORD, "org_admin"),

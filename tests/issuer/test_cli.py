@@ -173,3 +173,25 @@ def test_pdf_and_portfolio_for_a_printing_supervisor(env: dict[str, str], org: s
         refused = run(env, *args)
         assert refused.returncode in (1, 2) and message in refused.stderr, refused.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_demo_data_includes_a_portfolio_to_try(tmp_path: Path) -> None:
+    from issuer.app import create_app
+    from issuer.config import Settings
+    from issuer.demo import DEMO_HOLDER_CODE
+    from tests.support import service_env
+
+    demo_env = service_env(tmp_path, "http://127.0.0.1:5000")
+    first = ok(demo_env, "init", "--demo")
+    assert f"http://127.0.0.1:5000/portfolio, code {DEMO_HOLDER_CODE}" in first
+    assert DEMO_HOLDER_CODE in ok(demo_env, "init", "--demo")  # idempotent
+    app = create_app({"TESTING": True}, settings=Settings.from_env(demo_env))
+    try:
+        client = app.test_client()
+        page = client.get("/portfolio").get_data(as_text=True)
+        token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        assert client.post("/portfolio", data={"csrf_token": token, "code": DEMO_HOLDER_CODE}).status_code == 302
+        portfolio = client.get("/portfolio").get_data(as_text=True)
+        assert "Certificaten van Nguyễn Thị Lan" in portfolio and "Je certificaten (2)" in portfolio
+    finally:
+        app.extensions["credentials"].engine.dispose()
