@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Final
 
 from credentials.pdf import CertificateSheet, EnglishText, render_certificate_pdf, render_portfolio_pdf
-
 from issuer import services
 from issuer.catalogue import load_catalogue
 from issuer.config import Settings
