@@ -1,7 +1,7 @@
 """``credentials``: the command line for people, scripts and operators.
 
 The core's offline commands (keygen, sign, verify, demo) plus the service's:
-init, org, user, catalogue, issue, pdf, portfolio, revoke, keys, audit and serve. They read the
+init, org, user, catalogue, issue, bulk-issue, pdf, portfolio, revoke, keys, audit and serve. They read the
 same ``CREDENTIALS_*`` settings as the server. Exit codes: 0 done, 1 refused
 (a clear message says why; nothing was changed), 2 usage error.
 """
@@ -16,6 +16,9 @@ import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
 
 from credentials import cli as core_cli
 from issuer import services
@@ -23,6 +26,10 @@ from issuer.app import Runtime, build_runtime
 from issuer.config import Settings, SettingsError
 from issuer.db import DatabaseUnavailable, session_scope, upgrade
 from issuer.keystore import KeyStoreError
+from issuer.models import User
+
+if TYPE_CHECKING:
+    from issuer.bulk import BulkOutcome
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 CLI_ACTOR = "cli:" + (os.environ.get("USER") or "operator")
@@ -201,6 +208,102 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     path = _write_atomically(args.out, data)
     print(f"Wrote {path}: {count} certificate(s), {len(data):,} bytes")
     return EXIT_OK
+
+
+def cmd_bulk_issue(args: argparse.Namespace) -> int:
+    """Check the whole file first (nothing is issued when any row is wrong), then issue
+    every row not issued before, with a progress bar; a per-row report."""
+    from issuer import bulk  # noqa: PLC0415 - only this command needs it
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise core_cli.UsageError(f"cannot read {args.file}: {exc.strerror}") from exc
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.is_dir():
+        raise core_cli.UsageError(f"--out {args.out} is not a folder")
+    rt = _runtime(args)
+    parsed = bulk.parse_csv(data)
+    with session_scope(rt.sessions, reads_only=True) as session:
+        org = services.get_org(session, args.org)
+        supervisor_id = None
+        if args.supervisor:
+            user = session.execute(
+                select(User).where(User.email == args.supervisor.strip().lower())
+            ).scalar_one_or_none()
+            if user is None or user.organisation_id != org.id or user.role not in ("supervisor", "org_admin"):
+                raise services.NotFound(f"no supervisor {args.supervisor} in {org.slug}", code="unknown_user")
+            supervisor_id = user.id
+        problems = parsed.problems or bulk.check_rows(session, org, parsed.rows)
+    if problems:
+        print(f"{args.file}: {len(problems)} problem(s); nothing was issued. Fix them and run again:", file=sys.stderr)
+        for problem in problems[:200]:
+            where = f"row {problem.line}" if problem.line else "file"
+            column = f", column {problem.column}" if problem.column else ""
+            print(f"  {where}{column}: {problem.message('en')}", file=sys.stderr)
+        if len(problems) > 200:
+            print(f"  ... and {len(problems) - 200} more", file=sys.stderr)
+        return EXIT_REFUSED
+    bar = _ProgressBar(len(parsed.rows))
+    outcome = bulk.issue_rows(
+        rt, org.slug, parsed.rows, actor=CLI_ACTOR, supervisor_id=supervisor_id, progress=bar.update,
+        workers=args.workers,
+    )  # fmt: skip
+    bar.finish()
+    print(
+        f"Issued {len(outcome.issued)}, skipped {len(outcome.skipped)} (issued before), "
+        f"failed {len(outcome.failed)}, of {len(parsed.rows)} rows."
+    )
+    for line, problem in outcome.failed:
+        print(f"  row {line}: {problem.message('en')}", file=sys.stderr)
+    if out is not None:
+        report = out / "bulk-report.csv"
+        _write_atomically(str(report), _bulk_report(rt.settings, outcome))
+        print(f"Per-row report: {report}")
+    return EXIT_REFUSED if outcome.failed else EXIT_OK
+
+
+def _bulk_report(settings: Settings, outcome: BulkOutcome) -> bytes:
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["row", "status", "public_id", "verify_url", "problem"])
+    lines: list[tuple[int, str, str, str]] = [
+        *((line, "issued", public_id, "") for line, public_id in outcome.issued),
+        *((line, "skipped", public_id, "issued before") for line, public_id in outcome.skipped),
+        *((line, "failed", "", problem.message("en")) for line, problem in outcome.failed),
+    ]
+    for line, status, public_id, note in sorted(lines):
+        writer.writerow([line, status, public_id, services.verify_url(settings, public_id) if public_id else "", note])
+    return buffer.getvalue().encode("utf-8")
+
+
+class _ProgressBar:
+    """``[#####-----]  1234/17000  7 %  56/s`` on standard error, redrawn in place on a
+    terminal, every 10 % otherwise (logs, CI)."""
+
+    def __init__(self, total: int):
+        import time  # noqa: PLC0415
+
+        self.total, self.start, self.clock = max(1, total), time.monotonic(), time.monotonic
+        self.tty = sys.stderr.isatty()
+        self.shown = -1
+
+    def update(self, done: int, total: int) -> None:
+        fraction = done / max(1, total)
+        if not self.tty and int(fraction * 10) == self.shown:
+            return
+        self.shown = int(fraction * 10)
+        rate = done / max(1e-6, self.clock() - self.start)
+        filled = int(fraction * 30)
+        line = f"[{'#' * filled}{'-' * (30 - filled)}] {done:>6}/{total} {fraction:4.0%} {rate:6.0f}/s"
+        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.tty:
+            print(file=sys.stderr)
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -397,6 +500,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="FILE", help="FILE.pdf: the portfolio PDF; FILE.zip: every PDF and JSON"
     )
     portfolio.set_defaults(handler=cmd_portfolio)
+
+    bulk_issue = sub.add_parser(
+        "bulk-issue", help="issue a certificate for every row of a CSV file (checked first; safe to run again)"
+    )
+    bulk_issue.add_argument("file", help="CSV: holder_name,competence,level[,evidence,issued_on,external_ref]")
+    bulk_issue.add_argument("--org", required=True)
+    bulk_issue.add_argument("--supervisor", metavar="EMAIL", help="the supervisor who assessed (and their shop)")
+    bulk_issue.add_argument("--out", metavar="DIR", help="write DIR/bulk-report.csv (one line per row)")
+    bulk_issue.add_argument("--workers", type=int, help="signing processes (default: one per core; 0: none)")
+    bulk_issue.set_defaults(handler=cmd_bulk_issue)
 
     revoke = sub.add_parser("revoke", help="revoke a certificate")
     revoke.add_argument("public_id")

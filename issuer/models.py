@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -150,6 +151,7 @@ class Certificate(Base):
         # the commit leaves neither the row nor a used index behind.
         UniqueConstraint("status_list_id", "status_index"),
         UniqueConstraint("organisation_id", "external_ref"),
+        Index("ix_certificates_org_idempotency_key", "organisation_id", "idempotency_key", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -176,6 +178,8 @@ class Certificate(Base):
     public_page: Mapped[bool] = mapped_column(Boolean, default=True)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     external_ref: Mapped[str | None] = mapped_column(String(200))
+    # Bulk issuance: a row is issued once (issuer.bulk.idempotency_key); unique per organisation.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     organisation: Mapped[Organisation] = relationship()
     shop: Mapped[Shop | None] = relationship()
@@ -209,3 +213,43 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sequence: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ApiToken(Base):
+    """A token of the integration API (``/api/v1``): one organisation, scopes ``issue``
+    and/or ``revoke``. Only the SHA-256 of the token is stored; it is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))  # the first characters, to recognise it in a list
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(64))  # comma-separated: "issue", "revoke"
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class BulkJob(Base):
+    """A CSV upload of the supervisor pages: ``state`` is ``checked`` (previewed, waiting
+    for the confirmation), ``running``, ``done`` or ``failed``. ``source`` (the file, with
+    holders' names) is cleared when the job ends; ``result`` keeps per-row outcomes."""
+
+    __tablename__ = "bulk_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    source: Mapped[bytes | None] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

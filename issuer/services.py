@@ -205,6 +205,36 @@ def audit(
     return event
 
 
+def audit_many(session: Session, *, actor: str, events: Sequence[dict[str, Any]]) -> None:
+    """Append several events (``audit`` keyword arguments without the actor) in one go:
+    the head is locked and updated once (bulk issuance)."""
+    if not events:
+        return
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, sequence=0, hash=GENESIS_HASH)
+        session.add(head)
+    sequence, previous, moment = head.sequence, head.hash, now()
+    rows = []
+    for fields in events:
+        sequence += 1
+        event = AuditEvent(
+            sequence=sequence,
+            at=moment,
+            actor=actor,
+            action=fields["action"],
+            organisation_id=fields.get("organisation_id"),
+            subject=fields.get("subject"),
+            details=fields.get("details") or {},
+            prev_hash=previous,
+            hash="",
+        )
+        event.hash = previous = _event_hash(previous, _event_payload(event))
+        rows.append(event)
+    head.sequence, head.hash = sequence, previous
+    session.add_all(rows)
+
+
 def verify_audit_chain(session: Session) -> list[str]:
     """Problems in the audit chain (empty when every link and the head agree)."""
     problems: list[str] = []
@@ -869,14 +899,35 @@ def find_by_short_code(session: Session, text: str) -> Certificate | None:
     return session.execute(select(Certificate).where(Certificate.short_code == code)).scalar_one_or_none()
 
 
-def issue_certificate(
+@dataclass
+class PendingCertificate:
+    """A certificate checked and built, not yet signed or stored (see :func:`issue_certificate`)."""
+
+    org: Organisation
+    competence: Competence
+    level: str
+    unsigned: dict[str, Any]
+    public_id: str
+    status_list: StatusList
+    status_index: int
+    key_row: SigningKey
+    moment: datetime
+    valid_from: datetime
+    valid_until: datetime | None
+    participant: Participant | None
+    supervisor: User | None
+    shop: Shop | None
+    external_ref: str | None
+    idempotency_key: str | None = None
+
+
+def prepare_certificate(
     session: Session,
     ctx: Context,
     *,
     org: Organisation,
     competence_code: str,
     level: str,
-    actor: str,
     participant: Participant | None = None,
     holder_name: str | None = None,
     evidence: str | None = None,
@@ -885,12 +936,13 @@ def issue_certificate(
     supervisor: User | None = None,
     shop: Shop | None = None,
     external_ref: str | None = None,
-) -> Certificate:
-    """Build, sign and store one certificate, with its status index and audit event.
-
-    Everything happens in the caller's transaction: if anything fails before the
-    commit (even after signing), nothing is stored and no status index is used.
-    """
+    competence: Competence | None = None,
+    allocate: Callable[[], tuple[StatusList, int]] | None = None,
+    key_row: SigningKey | None = None,
+) -> PendingCertificate:
+    """Check the input and build the unsigned credential with a newly allocated status
+    index; raises ServiceError for bad input. Bulk issuance passes ``competence``,
+    ``allocate`` and ``key_row`` it looked up once for many rows."""
     if org.membership != "active":
         raise Forbidden(f"organisation {org.slug} may not issue ({org.membership})", code="org_not_active")
     if participant is not None:
@@ -904,7 +956,7 @@ def issue_certificate(
     level = str(level or "").strip()
     if level not in LEVELS:
         raise ServiceError("level must be 1, 2 or 3", code="bad_level", field="level", allowed=list(LEVELS))
-    competence = get_competence(session, competence_code)
+    competence = competence or get_competence(session, competence_code)
     narrative = clean_text(evidence, field="evidence", max_length=MAX_EVIDENCE, required=False)
     if shop is not None and shop.organisation_id != org.id:
         raise Forbidden("that shop belongs to another organisation", code="wrong_org", field="shop")
@@ -916,10 +968,9 @@ def issue_certificate(
     if valid_from > moment:
         raise ServiceError("the issue date cannot be in the future", code="future_date", field="issued_on")
 
-    status_list, index = _allocate_status_index(session, ctx, org)
-    key_row = current_key(session, org)
+    status_list, index = allocate() if allocate is not None else _allocate_status_index(session, ctx, org)
+    key_row = key_row or current_key(session, org)
     entry = competence_entry(competence)
-    public_id = new_public_id()
     request = CertificateRequest(
         credential_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=IssuerProfile(
@@ -942,31 +993,101 @@ def issue_certificate(
     )
     try:
         unsigned = build_competency_credential(request)
-        signed = add_proof(unsigned, key=load_signing_key(ctx, org, key_row), document_loader=default_document_loader())
     except CredentialError as exc:
         raise ServiceError(str(exc), code="cannot_build") from exc
+    return PendingCertificate(
+        org=org, competence=competence, level=level, unsigned=unsigned, public_id=new_public_id(),
+        status_list=status_list, status_index=index, key_row=key_row, moment=moment, valid_from=valid_from,
+        valid_until=valid_until, participant=participant, supervisor=supervisor, shop=shop, external_ref=ref,
+    )  # fmt: skip
+
+
+def sign_pending(ctx: Context, pending: PendingCertificate) -> dict[str, Any]:
+    try:
+        return add_proof(
+            pending.unsigned,
+            key=load_signing_key(ctx, pending.org, pending.key_row),
+            document_loader=default_document_loader(),
+        )
+    except CredentialError as exc:
+        raise ServiceError(str(exc), code="cannot_build") from exc
+
+
+def certificate_row(pending: PendingCertificate, signed: dict[str, Any]) -> Certificate:
+    """The database row of a signed certificate (not yet added to a session)."""
+    return certificate_row_json(pending, json.dumps(signed, ensure_ascii=False))
+
+
+def certificate_row_json(pending: PendingCertificate, signed_json: str) -> Certificate:
+    """The same, from the signed credential's JSON text (as bulk signing workers return it)."""
+    return Certificate(
+        public_id=pending.public_id,
+        credential_id=pending.unsigned["id"],
+        organisation_id=pending.org.id,
+        shop_id=pending.shop.id if pending.shop else None,
+        participant_id=pending.participant.id if pending.participant else None,
+        supervisor_id=pending.supervisor.id if pending.supervisor else None,
+        competence_id=pending.competence.id,
+        level=pending.level,
+        credential_json=signed_json,
+        status_list_id=pending.status_list.id,
+        status_index=pending.status_index,
+        signing_key_id=pending.key_row.id,
+        issued_at=pending.moment,
+        valid_from=pending.valid_from,
+        valid_until=pending.valid_until,
+        public_page=True,
+        external_ref=pending.external_ref,
+        short_code=short_code_for(pending.public_id),
+        idempotency_key=pending.idempotency_key,
+    )
+
+
+def issue_event(pending: PendingCertificate) -> dict[str, Any]:
+    """The audit event of issuing (``audit`` keyword arguments, without the actor)."""
+    return {
+        "action": "certificate.issue",
+        "organisation_id": pending.org.id,
+        "subject": pending.public_id,
+        "details": {
+            "competence": pending.competence.code,
+            "level": pending.level,
+            "key": pending.key_row.verification_method,
+        },
+    }
+
+
+def issue_certificate(
+    session: Session,
+    ctx: Context,
+    *,
+    org: Organisation,
+    competence_code: str,
+    level: str,
+    actor: str,
+    participant: Participant | None = None,
+    holder_name: str | None = None,
+    evidence: str | None = None,
+    issued_on: datetime | None = None,
+    valid_until: datetime | None = None,
+    supervisor: User | None = None,
+    shop: Shop | None = None,
+    external_ref: str | None = None,
+) -> Certificate:
+    """Build, sign and store one certificate, with its status index and audit event.
+
+    Everything happens in the caller's transaction: if anything fails before the
+    commit (even after signing), nothing is stored and no status index is used.
+    """
+    pending = prepare_certificate(
+        session, ctx, org=org, competence_code=competence_code, level=level, participant=participant,
+        holder_name=holder_name, evidence=evidence, issued_on=issued_on, valid_until=valid_until,
+        supervisor=supervisor, shop=shop, external_ref=external_ref,
+    )  # fmt: skip
+    signed = sign_pending(ctx, pending)
     if after_signing_hook is not None:
         after_signing_hook()
-    cert = Certificate(
-        public_id=public_id,
-        credential_id=signed["id"],
-        organisation_id=org.id,
-        shop_id=shop.id if shop else None,
-        participant_id=participant.id if participant else None,
-        supervisor_id=supervisor.id if supervisor else None,
-        competence_id=competence.id,
-        level=level,
-        credential_json=json.dumps(signed, ensure_ascii=False),
-        status_list_id=status_list.id,
-        status_index=index,
-        signing_key_id=key_row.id,
-        issued_at=moment,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        public_page=True,
-        external_ref=ref,
-        short_code=short_code_for(public_id),
-    )
+    cert = certificate_row(pending, signed)
     session.add(cert)
     try:
         session.flush()
@@ -974,14 +1095,7 @@ def issue_certificate(
         raise Conflict(
             "a certificate with that external reference exists", code="duplicate", field="external_ref"
         ) from exc
-    audit(
-        session,
-        actor=actor,
-        action="certificate.issue",
-        organisation_id=org.id,
-        subject=public_id,
-        details={"competence": competence.code, "level": level, "key": key_row.verification_method},
-    )
+    audit(session, actor=actor, **issue_event(pending))
     return cert
 
 
