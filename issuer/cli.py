@@ -380,11 +380,8 @@ DEFAULT_WORKERS = 2  # one per core: verification is CPU-bound
 
 
 def production_problems(settings: Settings) -> list[str]:
-    """What makes ``settings`` unfit for production; ``serve --production`` warns about each.
-
-    (Refusing to start on these is a later step: make ``_serve_production`` return
-    EXIT_REFUSED when this list is not empty.)
-    """
+    """What makes ``settings`` unfit for production; ``serve --production`` refuses to start
+    while this list is not empty."""
     return [f"{name} is not set: a generated development value is in use" for name in settings.dev_fallbacks]
 
 
@@ -406,8 +403,16 @@ def _serve_production(args: argparse.Namespace, settings: Settings) -> int:
     workers = DEFAULT_WORKERS if args.workers is None else args.workers
     if workers < 1:
         raise core_cli.UsageError("--workers must be at least 1")
-    for problem in production_problems(settings):
-        print(f"credentials: warning: {problem}", file=sys.stderr)
+    problems = production_problems(settings)
+    if problems:
+        for problem in problems:
+            print(f"credentials: refused: {problem}", file=sys.stderr)
+        print(
+            "credentials: production mode needs real secrets from the environment (see README, Configuration);"
+            " nothing was started",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
     options: dict[str, object] = {
         "bind": [f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"],
         "workers": workers,

@@ -195,3 +195,15 @@ def test_demo_data_includes_a_portfolio_to_try(tmp_path: Path) -> None:
         assert "Certificaten van Nguyễn Thị Lan" in portfolio and "Je certificaten (2)" in portfolio
     finally:
         app.extensions["credentials"].engine.dispose()
+
+
+def test_production_mode_refuses_development_secrets(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDENTIALS_")}
+    env |= {"CREDENTIALS_INSTANCE_DIR": str(tmp_path / "instance"), "CREDENTIALS_KEYS_DIR": str(tmp_path / "keys")}
+    refused = run(env, "serve", "--production", "--port", "1")
+    assert refused.returncode == 1
+    assert "refused: CREDENTIALS_KEY_PASSPHRASE is not set" in refused.stderr
+    assert "refused: CREDENTIALS_SECRET_KEY is not set" in refused.stderr
+    assert "nothing was started" in refused.stderr and "Serving on" not in refused.stdout
+    verifier = run(env, "serve", "--production", "--verifier-only", "--port", "1")
+    assert verifier.returncode == 1 and "CREDENTIALS_SECRET_KEY is not set" in verifier.stderr
