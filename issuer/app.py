@@ -79,7 +79,7 @@ def create_app(
         app.config.update(test_config)
     app.extensions["credentials"] = build_runtime(settings, verifier_only=verifier_only)
 
-    from issuer import portfolio, public, web  # noqa: PLC0415 - blueprints import the app module
+    from issuer import api_v1, bulk_pages, portfolio, public, token_pages, web  # noqa: PLC0415 - they import this module
     from verifier import api as verifier_api  # noqa: PLC0415
     from verifier import pages as verifier_pages  # noqa: PLC0415
 
@@ -89,7 +89,10 @@ def create_app(
     app.register_blueprint(verifier_api.bp)
     if not verifier_only:
         web.init_app(app)
+        token_pages.init_app(app)
+        api_v1.init_app(app)
         portfolio.init_app(app)
+        bulk_pages.init_app(app)
 
     @app.errorhandler(DatabaseUnavailable)
     def _database_down(exc: DatabaseUnavailable) -> tuple[str, int]:

@@ -26,6 +26,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -125,9 +126,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "too_large": ("Het bestand is groter dan {hint} MB.", "The file is larger than {hint} MB."),
     "not_text": ("Dit is geen CSV-bestand. Sla het werkblad op als CSV (gescheiden door komma's of puntkomma's).",
                  "This is not a CSV file. Save the sheet as CSV (comma or semicolon separated)."),
+    "bad_text": ("Hier staat een teken dat we niet kunnen lezen ('{value}'). Typ deze tekst opnieuw, of sla het "
+                 "bestand op als 'CSV UTF-8'.", "There is a character here we cannot read ('{value}'). Type this "
+                 "text again, or save the file as 'CSV UTF-8'."),
     "participant_erased": ("Van deze persoon zijn de gegevens gewist.", "This person's data was erased."),
     "not_issued": ("Dit certificaat kon niet worden gegeven: {value}", "This certificate could not be issued: {value}"),
 }  # fmt: skip
+
+
+_SUGGESTING: Final = frozenset({"unknown_competence", "unknown_column"})
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,10 @@ class RowProblem:
     def message(self, language: str = "nl") -> str:
         nl, en = MESSAGES.get(self.code, ("Deze waarde klopt niet.", "This value is not right."))
         text = nl if language == "nl" else en
-        return text.format(value=self.value[:80], hint=self.hint)
+        hint = self.hint
+        if self.code in _SUGGESTING:  # ``hint`` holds the nearest known name, or nothing
+            hint = (f" Bedoelt u {hint}?" if language == "nl" else f" Did you mean {hint}?") if hint else ""
+        return text.format(value=self.value[:80], hint=hint)
 
     def to_json(self, language: str = "en") -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "code": self.code, "value": self.value[:200],
@@ -175,8 +185,17 @@ def _decode(data: bytes) -> tuple[str, str] | None:
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        return text, "windows-1252"
+        pass
+    if _UTF8_SEQUENCE.search(data):
+        # UTF-8 with a damaged byte here and there: reading all of it as Windows-1252 would
+        # garble every accented letter. The damaged places become U+FFFD, reported per row.
+        return data.decode("utf-8-sig", errors="replace"), "utf-8"
+    return data.decode("cp1252", errors="replace"), "windows-1252"
+
+
+# A multi-byte UTF-8 sequence (a lead byte and its continuation bytes). Windows-1252 text
+# of names and sentences practically never contains one (it would read as "Ã©" and the like).
+_UTF8_SEQUENCE: Final = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def _header_key(cell: str) -> str:
@@ -236,6 +255,10 @@ def parse_csv(data: bytes) -> ParsedFile:
                 problems.append(RowProblem(line, "", "too_many_rows", hint=f"{MAX_ROWS:,}".replace(",", ".")))
                 break
             values = {c: (cells[i].strip() if i < len(cells) else "") for c, i in positions.items()}
+            damaged = next((c for c, v in values.items() if "\ufffd" in v), None)
+            if damaged is not None:
+                problems.append(RowProblem(line, damaged, "bad_text", value=values[damaged]))
+                continue
             rows.append(BulkRow(line=line, **values))
     except csv.Error:
         problems.append(RowProblem(reader.line_num, "", "not_text"))
@@ -250,8 +273,9 @@ def _header_problems(cells: list[str], positions: dict[str, int], line: int) -> 
         column = _ALIASES.get(_header_key(cell))
         if column is None:
             close = get_close_matches(_header_key(cell), list(_ALIASES), n=1, cutoff=0.6)
-            hint = f" Bedoelt u '{close[0]}'?" if close else ""
-            problems.append(RowProblem(line, "", "unknown_column", value=cell.strip()[:60], hint=hint))
+            problems.append(
+                RowProblem(line, "", "unknown_column", value=cell.strip()[:60], hint=f"'{close[0]}'" if close else "")
+            )
         elif column in positions:
             problems.append(RowProblem(line, "", "duplicate_column", value=cell.strip()[:60]))
         else:
@@ -295,10 +319,9 @@ def idempotency_key(*, holder_name: str, competence_code: str, level: str, day: 
     """The same row is the same certificate: its external reference, or else holder
     (case and spacing ignored), competence, level and date."""
     if external_ref:
-        material = "ref\0" + external_ref
-    else:
-        name = " ".join(unicodedata.normalize("NFC", holder_name).casefold().split())
-        material = f"row\0{name}\0{competence_code}\0{level}\0{day.isoformat()}"
+        return services.reference_idempotency_key(external_ref)
+    name = " ".join(unicodedata.normalize("NFC", holder_name).casefold().split())
+    material = f"row\0{name}\0{competence_code}\0{level}\0{day.isoformat()}"
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -375,8 +398,8 @@ def resolve_rows(
             row_problems.append(RowProblem(row.line, "competence", "required"))
         elif competence is None:
             close = get_close_matches(row.competence.strip().upper(), [c.upper() for c in competences], n=1)
-            hint = f" Bedoelt u {close[0]}?" if close else ""
-            row_problems.append(RowProblem(row.line, "competence", "unknown_competence", row.competence, hint))
+            suggestion = close[0] if close else ""
+            row_problems.append(RowProblem(row.line, "competence", "unknown_competence", row.competence, suggestion))
         level = levels.get(" ".join(row.level.split()).casefold())
         if not row.level.strip():
             row_problems.append(RowProblem(row.line, "level", "required"))
@@ -531,14 +554,18 @@ def issue_rows(
         todo = [r for r in checked if r.key not in previous]
         total = len(rows)
         report = progress or (lambda _done, _total: None)
-        report(len(done) + len(outcome.skipped), total)
         if not todo:
+            session.commit()  # end the read transaction before the callback may write
+            report(len(done) + len(outcome.skipped), total)
             return outcome
         competences = {c.code: c for c in services.active_competences(session)}
         key_row = services.current_key(session, org)
         key = services.load_signing_key(rt.context, org, key_row)
         allocate = _Allocator(session, rt, org)
-        session.commit()  # end the read transaction; each batch is its own
+        # End the read transaction (on SQLite it holds the write lock) before the progress
+        # callback, which may write to the database itself; each batch is its own.
+        session.commit()
+        report(len(done) + len(outcome.skipped), total)
 
         count = workers if workers is not None else (os.cpu_count() or 1)
         if count > 0 and len(todo) > BATCH:

@@ -342,6 +342,327 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "flash.suspend": {"nl": "Het certificaat is geschorst.", "en": "The certificate has been suspended."},
     "flash.lift": {"nl": "De schorsing is opgeheven.", "en": "The suspension has been lifted."},
 
+    # --- bulk issuance: CSV upload (issuer/bulk_pages.py) ----------------------------------------
+    "nav.bulk": {"nl": "Meerdere certificaten geven", "en": "Issue several certificates"},
+    "action.bulk": {"nl": "Meerdere certificaten tegelijk geven", "en": "Issue several certificates at once"},
+    "bulk.title": {"nl": "Meerdere certificaten tegelijk geven", "en": "Issue several certificates at once"},
+    "bulk.intro": {
+        "nl": "Geef een hele groep in één keer een certificaat. Zet de gegevens in een werkblad, bijvoorbeeld in "
+              "Excel. Sla het op als CSV-bestand en upload het hier.",
+        "en": "Give a whole group a certificate at once. Put the details in a spreadsheet, for example in Excel. "
+              "Save it as a CSV file and upload it here.",
+    },
+    "bulk.steps.title": {"nl": "Zo werkt het", "en": "How it works"},
+    "bulk.step1": {
+        "nl": "Download het voorbeeldbestand. Vul het in: één regel per certificaat.",
+        "en": "Download the template. Fill it in: one row per certificate.",
+    },
+    "bulk.step2": {
+        "nl": "Sla het werkblad op als CSV-bestand. Upload het bestand hieronder.",
+        "en": "Save the sheet as a CSV file. Upload the file below.",
+    },
+    "bulk.step3": {
+        "nl": "Wij controleren eerst elke regel. Er wordt dan nog niets gegeven. Staat er een fout in? Dan ziet u per "
+              "regel wat u moet verbeteren.",
+        "en": "First we check every row. Nothing is issued yet. Is there a mistake? Then you see for each row what "
+              "to correct.",
+    },
+    "bulk.step4": {
+        "nl": "Klopt alles? Dan klikt u op de knop en geven wij de certificaten.",
+        "en": "Is everything right? Then you click the button and we issue the certificates.",
+    },
+    "bulk.template_link": {"nl": "Voorbeeldbestand downloaden (CSV)", "en": "Download the template (CSV)"},
+    "bulk.form.title": {"nl": "Bestand uploaden", "en": "Upload the file"},
+    "bulk.field.file": {"nl": "CSV-bestand", "en": "CSV file"},
+    "bulk.field.file.hint": {
+        "nl": "Een CSV-bestand, met komma's of puntkomma's tussen de vakken. Hoogstens {mb} MB en {rows} regels.",
+        "en": "A CSV file, with commas or semicolons between the cells. At most {mb} MB and {rows} rows.",
+    },
+    "bulk.submit": {"nl": "Bestand controleren", "en": "Check the file"},
+    "bulk.jobs_link": {"nl": "Eerdere uploads bekijken", "en": "See earlier uploads"},
+    "bulk.columns.title": {"nl": "De kolommen", "en": "The columns"},
+    "bulk.columns.intro": {
+        "nl": "De eerste regel van het bestand heeft de namen van de kolommen. U mag de Engelse namen uit het "
+              "voorbeeldbestand gebruiken of de Nederlandse namen. De volgorde maakt niet uit.",
+        "en": "The first row of the file holds the column names. You may use the English names of the template or "
+              "the Dutch names. The order does not matter.",
+    },
+    "bulk.columns.caption": {"nl": "De kolommen van het bestand", "en": "The columns of the file"},
+    "bulk.columns.separator": {
+        "nl": "Excel in het Nederlands zet puntkomma's tussen de vakken. Dat is goed. Een bestand uit Excel met "
+              "letters als é, ç of ø is ook goed.",
+        "en": "Dutch Excel puts semicolons between the cells. That is fine. A file from Excel with letters such as "
+              "é, ç or ø is fine too.",
+    },
+    "bulk.columns.once": {
+        "nl": "Een regel die al eerder is gegeven, geven we niet nog een keer. Zo kunt u hetzelfde bestand gerust "
+              "opnieuw uploaden. We herkennen een regel aan de referentie. Zonder referentie aan naam, competentie, "
+              "niveau en datum.",
+        "en": "A row that was issued before is not issued again. So you can safely upload the same file again. We "
+              "recognise a row by its reference. Without a reference, by name, competence, level and date.",
+    },
+    "bulk.col.english": {"nl": "Kolomnaam (Engels)", "en": "Column name (English)"},
+    "bulk.col.dutch": {"nl": "Nederlandse naam", "en": "Dutch name"},
+    "bulk.col.required": {"nl": "Verplicht", "en": "Required"},
+    "bulk.col.optional": {"nl": "nee", "en": "no"},
+    "bulk.col.meaning": {"nl": "Wat vult u in?", "en": "What to fill in"},
+    "bulk.column.holder_name.help": {
+        "nl": "De naam van de deelnemer, zoals die op het certificaat komt.",
+        "en": "The participant's name, as it will be on the certificate.",
+    },
+    "bulk.column.competence.help": {
+        "nl": "De code van de competentie, bijvoorbeeld CIRC-SORTEREN. De naam mag ook.",
+        "en": "The code of the competence, for example CIRC-SORTEREN. The name is fine too.",
+    },
+    "bulk.column.level.help": {"nl": "Het niveau:", "en": "The level:"},
+    "bulk.column.evidence.help": {
+        "nl": "Wat de deelnemer liet zien. Hoogstens {max} tekens. Mag leeg blijven.",
+        "en": "What the participant showed. At most {max} characters. May be empty.",
+    },
+    "bulk.column.issued_on.help": {
+        "nl": "De dag waarop de deelnemer het liet zien, zoals 2026-03-14 of 14-03-2026. Niet in de toekomst. Leeg "
+              "is vandaag.",
+        "en": "The day the participant showed it, such as 2026-03-14 or 14-03-2026. Not in the future. Empty means "
+              "today.",
+    },
+    "bulk.column.external_ref.help": {
+        "nl": "Uw eigen kenmerk, bijvoorbeeld een nummer uit uw eigen systeem. Elk kenmerk mag maar één keer. Mag "
+              "leeg blijven.",
+        "en": "Your own reference, for example a number from your own system. Each reference may appear only once. "
+              "May be empty.",
+    },
+    "bulk.competence_list_link": {"nl": "Bekijk de lijst met codes.", "en": "See the list of codes."},
+    "bulk.column.header": {"nl": "kopregel", "en": "header row"},
+    "bulk.column.row": {"nl": "hele regel", "en": "whole row"},
+    "bulk.problems.title": {"nl": "Er staan fouten in het bestand", "en": "The file has mistakes"},
+    "bulk.problems.summary": {
+        "nl": "In {file} hebben we {count} fouten gevonden. Er is niets gegeven. Verbeter het bestand en upload het "
+              "opnieuw.",
+        "en": "We found {count} mistakes in {file}. Nothing was issued. Correct the file and upload it again.",
+    },
+    "bulk.problems.summary.one": {
+        "nl": "In {file} hebben we 1 fout gevonden. Er is niets gegeven. Verbeter het bestand en upload het "
+              "opnieuw.",
+        "en": "We found 1 mistake in {file}. Nothing was issued. Correct the file and upload it again.",
+    },
+    "bulk.problems.link": {"nl": "Bekijk de fouten per regel", "en": "See the mistakes row by row"},
+    "bulk.problems.caption": {"nl": "Fouten per regel", "en": "Mistakes row by row"},
+    "bulk.problems.nothing_issued": {
+        "nl": "Er is niets gegeven. Verbeter deze fouten in het werkblad en upload het bestand opnieuw.",
+        "en": "Nothing was issued. Correct these mistakes in the spreadsheet and upload the file again.",
+    },
+    "bulk.problems.more": {
+        "nl": "Hier staan de eerste {shown} van de {count} fouten. Verbeter die eerst.",
+        "en": "These are the first {shown} of the {count} mistakes. Correct those first.",
+    },
+    "bulk.col.line": {"nl": "Regel", "en": "Row"},
+    "bulk.col.column": {"nl": "Kolom", "en": "Column"},
+    "bulk.col.value": {"nl": "Wat er staat", "en": "What it says"},
+    "bulk.col.message": {"nl": "Wat is er mis en wat doet u?", "en": "What is wrong and what to do"},
+    "bulk.col.file": {"nl": "Bestand", "en": "File"},
+    "bulk.col.uploaded": {"nl": "Geüpload op", "en": "Uploaded on"},
+    "bulk.col.finished": {"nl": "Klaar op", "en": "Finished on"},
+    "bulk.col.rows": {"nl": "Regels", "en": "Rows"},
+    "bulk.col.by": {"nl": "Door", "en": "By"},
+    "bulk.col.result": {"nl": "Uitkomst", "en": "Outcome"},
+    "bulk.col.reference": {"nl": "Referentie", "en": "Reference"},
+    "bulk.col.before": {"nl": "Nieuw?", "en": "New?"},
+    "bulk.col.links": {"nl": "Certificaat", "en": "Certificate"},
+    "bulk.col.code": {"nl": "Code", "en": "Code"},
+    "bulk.error.no_file": {"nl": "Kies een CSV-bestand.", "en": "Choose a CSV file."},
+    "bulk.error.no_rows": {
+        "nl": "Het bestand heeft alleen een kopregel. Zet daaronder één regel per certificaat.",
+        "en": "The file only has a header row. Put one row per certificate below it.",
+    },
+    "bulk.error.too_large": {
+        "nl": "Het bestand is groter dan {mb} MB. Verdeel het over meer bestanden.",
+        "en": "The file is larger than {mb} MB. Split it into several files.",
+    },
+    "bulk.error.unknown_job": {
+        "nl": "Deze upload bestaat niet, of hoort niet bij uw organisatie.",
+        "en": "This upload does not exist, or it does not belong to your organisation.",
+    },
+    "bulk.error.not_finished": {
+        "nl": "Deze upload is nog niet klaar. Kijk later nog eens.",
+        "en": "This upload is not finished yet. Please look again later.",
+    },
+    "bulk.error.nothing_to_print": {
+        "nl": "Bij deze upload zijn geen nieuwe certificaten om te printen.",
+        "en": "This upload has no new certificates to print.",
+    },
+    "bulk.preview.title": {"nl": "Controleer en geef de certificaten", "en": "Check and issue the certificates"},
+    "bulk.preview.ok": {
+        "nl": "Het bestand is in orde. Er is nog niets gegeven.",
+        "en": "The file is in order. Nothing has been issued yet.",
+    },
+    "bulk.preview.new": {"nl": "Er worden {count} certificaten gegeven.", "en": "{count} certificates will be issued."},
+    "bulk.preview.new.one": {"nl": "Er wordt 1 certificaat gegeven.", "en": "1 certificate will be issued."},
+    "bulk.preview.before": {
+        "nl": "{count} regels zijn al eerder gegeven. Die slaan we over.",
+        "en": "{count} rows were issued before. We skip those.",
+    },
+    "bulk.preview.before.one": {
+        "nl": "1 regel is al eerder gegeven. Die slaan we over.",
+        "en": "1 row was issued before. We skip it.",
+    },
+    "bulk.preview.all_before": {
+        "nl": "Alle regels zijn al eerder gegeven. Er komen geen nieuwe certificaten bij.",
+        "en": "All rows were issued before. No new certificates will be added.",
+    },
+    "bulk.preview.sample_caption": {
+        "nl": "De eerste {count} van de {total} regels",
+        "en": "The first {count} of the {total} rows",
+    },
+    "bulk.preview.new_row": {"nl": "nieuw", "en": "new"},
+    "bulk.preview.skipped_row": {"nl": "al gegeven, slaan we over", "en": "issued before, skipped"},
+    "bulk.preview.confirm_title": {"nl": "Certificaten geven", "en": "Issue the certificates"},
+    "bulk.preview.confirm_hint": {
+        "nl": "Na de klik ondertekenen en bewaren wij de certificaten. Bij een groot bestand duurt dat een paar "
+              "minuten.",
+        "en": "After the click we sign and store the certificates. For a large file this takes a few minutes.",
+    },
+    "bulk.preview.confirm": {"nl": "Geef {count} certificaten", "en": "Issue {count} certificates"},
+    "bulk.preview.confirm.one": {"nl": "Geef 1 certificaat", "en": "Issue 1 certificate"},
+    "bulk.preview.confirm_none": {"nl": "Afronden", "en": "Finish"},
+    "bulk.preview.cancel": {"nl": "Niet geven en het bestand weggooien", "en": "Do not issue, discard the file"},
+    "bulk.preview.problems_now": {
+        "nl": "Er staan nu fouten in het bestand, want de lijst met competenties is veranderd. Er is niets gegeven. "
+              "Verbeter het bestand en upload het opnieuw.",
+        "en": "The file now has mistakes, because the list of competences has changed. Nothing was issued. Correct "
+              "the file and upload it again.",
+    },
+    "bulk.flash.cancelled": {
+        "nl": "Het bestand is weggegooid. Er is niets gegeven.",
+        "en": "The file was discarded. Nothing was issued.",
+    },
+    "bulk.progress.title": {"nl": "De certificaten worden gegeven", "en": "The certificates are being issued"},
+    "bulk.progress.label": {"nl": "Voortgang", "en": "Progress"},
+    "bulk.progress.count": {
+        "nl": "{done} van {total} certificaten gegeven",
+        "en": "{done} of {total} certificates issued",
+    },
+    "bulk.progress.wait": {
+        "nl": "U kunt deze pagina gerust sluiten. Het geven gaat door. U vindt de uitkomst later bij Eerdere uploads.",
+        "en": "You may close this page. Issuing goes on. You will find the outcome later under Earlier uploads.",
+    },
+    "bulk.progress.refresh_on": {
+        "nl": "Deze pagina laadt elke {seconds} seconden opnieuw.",
+        "en": "This page reloads every {seconds} seconds.",
+    },
+    "bulk.progress.stop_refresh": {"nl": "Stop met opnieuw laden", "en": "Stop reloading"},
+    "bulk.progress.refresh_off": {
+        "nl": "Deze pagina laadt niet vanzelf opnieuw.",
+        "en": "This page does not reload by itself.",
+    },
+    "bulk.progress.refresh_now": {"nl": "Nu opnieuw laden", "en": "Reload now"},
+    "bulk.progress.refresh_again": {"nl": "Weer vanzelf laden", "en": "Reload by itself again"},
+    "bulk.progress.stale": {
+        "nl": "Het geven is gestopt. Misschien is de server opnieuw opgestart. Klik op Verder gaan. Wat al gegeven "
+              "is, geven we niet nog een keer.",
+        "en": "Issuing has stopped. Perhaps the server was restarted. Click Continue. What was issued already is "
+              "not issued again.",
+    },
+    "bulk.progress.resume": {"nl": "Verder gaan", "en": "Continue"},
+    "bulk.result.title_done": {"nl": "Klaar: de certificaten zijn gegeven", "en": "Done: the certificates are issued"},
+    "bulk.result.title_failed": {"nl": "Het geven is gestopt", "en": "Issuing has stopped"},
+    "bulk.result.summary": {"nl": "Uitkomst", "en": "Outcome"},
+    "bulk.result.count_issued": {"nl": "Nieuw gegeven: {count}", "en": "Newly issued: {count}"},
+    "bulk.result.count_skipped": {
+        "nl": "Al eerder gegeven, overgeslagen: {count}",
+        "en": "Issued before, skipped: {count}",
+    },
+    "bulk.result.count_failed": {"nl": "Niet gegeven: {count}", "en": "Not issued: {count}"},
+    "bulk.result.issued": {"nl": "Nieuw gegeven", "en": "Newly issued"},
+    "bulk.result.skipped": {"nl": "Al eerder gegeven, overgeslagen", "en": "Issued before, skipped"},
+    "bulk.result.failed": {"nl": "Niet gegeven", "en": "Not issued"},
+    "bulk.result.issued_none": {
+        "nl": "Er zijn geen nieuwe certificaten gegeven.",
+        "en": "No new certificates were issued.",
+    },
+    "bulk.result.skipped_none": {"nl": "Er is geen regel overgeslagen.", "en": "No row was skipped."},
+    "bulk.result.failed_none": {"nl": "Elke regel is gelukt.", "en": "Every row worked."},
+    "bulk.result.skipped_hint": {
+        "nl": "Deze regels waren al eerder gegeven. Daar is niets aan veranderd.",
+        "en": "These rows were issued before. Nothing about them has changed.",
+    },
+    "bulk.result.failed_hint": {
+        "nl": "Verbeter deze regels en upload het bestand opnieuw. Wat al gegeven is, geven we niet nog een keer.",
+        "en": "Correct these rows and upload the file again. What was issued already is not issued again.",
+    },
+    "bulk.result.shown_first": {
+        "nl": "Hier staan de eerste {shown}. Het verslag (CSV) heeft alle regels.",
+        "en": "These are the first {shown}. The report (CSV) has every row.",
+    },
+    "bulk.result.open": {"nl": "Bekijken", "en": "View"},
+    "bulk.result.pdf_one": {"nl": "PDF", "en": "PDF"},
+    "bulk.result.gone": {"nl": "bestaat niet meer.", "en": "no longer exists."},
+    "bulk.result.pdf": {
+        "nl": "Alle nieuwe certificaten in één PDF, om te printen",
+        "en": "All new certificates in one PDF, to print",
+    },
+    "bulk.result.pdf_capped": {
+        "nl": "De eerste {count} nieuwe certificaten in één PDF, om te printen",
+        "en": "The first {count} new certificates in one PDF, to print",
+    },
+    "bulk.result.pdf_limit": {
+        "nl": "In één PDF passen {count} certificaten. Download de andere certificaten los, of upload kleinere "
+              "bestanden.",
+        "en": "One PDF holds {count} certificates. Download the other certificates one by one, or upload smaller "
+              "files.",
+    },
+    "bulk.result.report": {"nl": "Verslag per regel downloaden (CSV)", "en": "Download the report per row (CSV)"},
+    "bulk.result.again": {"nl": "Nog een bestand uploaden", "en": "Upload another file"},
+    "bulk.failure.database": {
+        "nl": "De database was even niet bereikbaar.",
+        "en": "The database was briefly unavailable.",
+    },
+    "bulk.failure.keystore": {
+        "nl": "Ondertekenen lukte niet: de sleutel van uw organisatie is niet te gebruiken. Neem contact op met de "
+              "beheerder.",
+        "en": "Signing failed: your organisation's key cannot be used. Please contact the administrator.",
+    },
+    "bulk.failure.org_not_active": {
+        "nl": "Uw organisatie mag op dit moment geen certificaten geven.",
+        "en": "Your organisation may not issue certificates at the moment.",
+    },
+    "bulk.failure.unknown": {"nl": "Er ging iets mis.", "en": "Something went wrong."},
+    "bulk.failure.after": {
+        "nl": "Wat hieronder bij Nieuw gegeven staat, is wel gegeven. Upload hetzelfde bestand later opnieuw voor de "
+              "rest. Wat al gegeven is, geven we niet nog een keer.",
+        "en": "What is listed under Newly issued below was issued. Upload the same file again later for the rest. "
+              "What was issued already is not issued again.",
+    },
+    "bulk.outcome.issued": {"nl": "gegeven", "en": "issued"},
+    "bulk.outcome.skipped": {"nl": "al eerder gegeven", "en": "issued before"},
+    "bulk.outcome.failed": {"nl": "niet gegeven", "en": "not issued"},
+    "bulk.jobs.title": {"nl": "Eerdere uploads", "en": "Earlier uploads"},
+    "bulk.jobs.caption": {
+        "nl": "Uploads van uw organisatie, nieuwste eerst",
+        "en": "Your organisation's uploads, newest first",
+    },
+    "bulk.jobs.none": {"nl": "Er zijn nog geen uploads.", "en": "There are no uploads yet."},
+    "bulk.jobs.new": {"nl": "Nieuw bestand uploaden", "en": "Upload a new file"},
+    "bulk.jobs.counts": {
+        "nl": "{issued} gegeven, {skipped} overgeslagen, {failed} niet gegeven",
+        "en": "{issued} issued, {skipped} skipped, {failed} not issued",
+    },
+    "bulk.jobs.rows": {"nl": "{count} regels", "en": "{count} rows"},
+    "bulk.jobs.rows.one": {"nl": "1 regel", "en": "1 row"},
+    "bulk.state.checked": {"nl": "Wacht op uw klik", "en": "Waiting for your click"},
+    "bulk.state.running": {"nl": "Bezig", "en": "In progress"},
+    "bulk.state.done": {"nl": "Klaar", "en": "Done"},
+    "bulk.state.failed": {"nl": "Gestopt", "en": "Stopped"},
+    "bulk.codes.title": {"nl": "Codes van de competenties", "en": "Competence codes"},
+    "bulk.codes.intro": {
+        "nl": "Zet in de kolom competentie de code of de naam van de competentie. Hoofdletters of kleine letters "
+              "maakt niet uit.",
+        "en": "In the competence column, put the code or the name of the competence. Capitals or small letters do "
+              "not matter.",
+    },
+    "bulk.codes.levels": {"nl": "Niveaus", "en": "Levels"},
+    "bulk.codes.levels_intro": {"nl": "Zet in de kolom niveau 1, 2 of 3.", "en": "In the level column, put 1, 2 or 3."},
+    "bulk.back": {"nl": "Terug naar het uploaden", "en": "Back to the upload"},
+
     # --- organisation and sector -----------------------------------------------------------
     "organisation.title": {"nl": "Organisatie", "en": "Organisation"},
     "organisation.name": {"nl": "Naam", "en": "Name"},
@@ -374,6 +695,124 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "sector.title": {"nl": "Aangesloten organisaties", "en": "Member organisations"},
     "sector.caption": {"nl": "Organisaties in de sector", "en": "Organisations in the sector"},
     "sector.none": {"nl": "Er zijn nog geen organisaties.", "en": "There are no organisations yet."},
+
+    # --- API tokens (issuer/token_pages.py; the integration API is issuer/api_v1.py) ---------
+    "organisation.api_tokens": {"nl": "Koppeling met uw eigen systemen", "en": "Link with your own systems"},
+    "organisation.api_tokens_intro": {
+        "nl": "Een systeem van uw organisatie kan zelf deelnemers toevoegen en certificaten geven. Het heeft "
+              "daarvoor een API-token nodig.",
+        "en": "A system of your organisation can add participants and issue certificates by itself. It needs an "
+              "API token for that.",
+    },
+    "organisation.api_tokens_link": {"nl": "API-tokens bekijken en maken", "en": "See and create API tokens"},
+    "api_tokens.title": {"nl": "API-tokens", "en": "API tokens"},
+    "api_tokens.intro": {
+        "nl": "Met een API-token kan een systeem van uw organisatie zelf certificaten geven, bijvoorbeeld uw "
+              "deelnemersadministratie. Een token werkt alleen voor uw organisatie. Geef het alleen aan de mensen "
+              "die de koppeling maken.",
+        "en": "With an API token a system of your organisation can issue certificates by itself, for example your "
+              "participant records. A token only works for your organisation. Only give it to the people who build "
+              "the link.",
+    },
+    "api_tokens.docs": {
+        "nl": "Voor wie de koppeling bouwt: de technische beschrijving staat op",
+        "en": "For whoever builds the link: the technical description is at",
+    },
+    "api_tokens.new": {"nl": "Nieuw token maken", "en": "Create a new token"},
+    "api_tokens.list": {"nl": "Uw tokens", "en": "Your tokens"},
+    "api_tokens.none": {"nl": "Er zijn nog geen tokens.", "en": "There are no tokens yet."},
+    "api_tokens.prefix": {"nl": "Begint met", "en": "Starts with"},
+    "api_tokens.scopes": {"nl": "Mag", "en": "May"},
+    "api_tokens.scope.issue": {
+        "nl": "deelnemers toevoegen en certificaten geven",
+        "en": "add participants and issue certificates",
+    },
+    "api_tokens.scope.revoke": {
+        "nl": "certificaten intrekken en schorsen, en een schorsing opheffen",
+        "en": "revoke and suspend certificates, and lift a suspension",
+    },
+    "api_tokens.created": {"nl": "Gemaakt", "en": "Created"},
+    "api_tokens.created_by": {"nl": "{date}, door {name}", "en": "{date}, by {name}"},
+    "api_tokens.last_used": {"nl": "Laatst gebruikt", "en": "Last used"},
+    "api_tokens.never_used": {"nl": "nog niet gebruikt", "en": "not used yet"},
+    "api_tokens.status": {"nl": "Status", "en": "Status"},
+    "api_tokens.active": {"nl": "In gebruik", "en": "In use"},
+    "api_tokens.revoked": {"nl": "Ingetrokken op {date}", "en": "Revoked on {date}"},
+    "api_tokens.back": {"nl": "Terug naar de API-tokens", "en": "Back to the API tokens"},
+    "api_tokens.back_organisation": {"nl": "Terug naar de organisatie", "en": "Back to the organisation"},
+    "api_token_new.title": {"nl": "Nieuw API-token", "en": "New API token"},
+    "api_token_new.intro": {
+        "nl": "U ziet het token één keer, direct na het maken. Wij bewaren het token zelf niet.",
+        "en": "You see the token once, right after it is made. We do not keep the token itself.",
+    },
+    "api_token_new.submit": {"nl": "Token maken", "en": "Create the token"},
+    "field.token_name": {"nl": "Naam", "en": "Name"},
+    "field.token_name.hint": {
+        "nl": "Waar is het token voor? Bijvoorbeeld: Deelnemersadministratie.",
+        "en": "What is the token for? For example: Participant records.",
+    },
+    "field.scopes": {"nl": "Wat mag het token doen?", "en": "What may the token do?"},
+    "field.scopes.hint": {
+        "nl": "Kies alleen wat de koppeling nodig heeft.",
+        "en": "Only choose what the link needs.",
+    },
+    "api_token.title": {"nl": "API-token: {name}", "en": "API token: {name}"},
+    "api_token.once_title": {"nl": "Kopieer het token nu", "en": "Copy the token now"},
+    "api_token.once": {
+        "nl": "U ziet dit token maar één keer. Wij bewaren het niet. Zet het meteen in de koppeling, of bewaar het "
+              "veilig, bijvoorbeeld in een wachtwoordkluis.",
+        "en": "You see this token only once. We do not keep it. Put it in the link straight away, or keep it "
+              "safe, for example in a password manager.",
+    },
+    "api_token.how": {
+        "nl": "De koppeling stuurt het token mee met elk verzoek, zo:",
+        "en": "The link sends the token with every request, like this:",
+    },
+    "api_token.placeholder": {"nl": "<het token>", "en": "<the token>"},
+    "api_token.gone": {
+        "nl": "Het token zelf kunt u niet meer zien. Bent u het kwijt? Maak dan een nieuw token en trek dit token in.",
+        "en": "You can no longer see the token itself. Lost it? Then create a new token and revoke this one.",
+    },
+    "api_token.revoke_title": {"nl": "Token intrekken", "en": "Revoke the token"},
+    "api_token.revoke_text": {
+        "nl": "Na het intrekken werkt de koppeling met dit token niet meer. U kunt dit niet ongedaan maken.",
+        "en": "After revoking, the link with this token no longer works. You cannot undo this.",
+    },
+    "api_token.revoke_confirm": {
+        "nl": "Ik weet dat de koppeling met dit token daarna niet meer werkt.",
+        "en": "I understand that the link with this token will stop working.",
+    },
+    "api_token.revoke_submit": {"nl": "Token intrekken", "en": "Revoke the token"},
+    "flash.api_token_created": {"nl": "Het token is gemaakt.", "en": "The token has been created."},
+    "flash.api_token_revoked": {
+        "nl": "Het token is ingetrokken. Het werkt niet meer.",
+        "en": "The token has been revoked. It no longer works.",
+    },
+    "flash.api_token_already_revoked": {
+        "nl": "Dit token was al ingetrokken. Er is niets veranderd.",
+        "en": "This token was already revoked. Nothing was changed.",
+    },
+    "error.required.name": {"nl": "Vul een naam in.", "en": "Fill in a name."},
+    "error.scope_required": {
+        "nl": "Kies minstens één ding dat het token mag doen.",
+        "en": "Choose at least one thing the token may do.",
+    },
+    "error.unknown_scope": {
+        "nl": "Kies uit de lijst wat het token mag doen.",
+        "en": "Choose from the list what the token may do.",
+    },
+    "error.token_revoked": {
+        "nl": "Dit token is al ingetrokken. Er is niets veranderd.",
+        "en": "This token has already been revoked. Nothing was changed.",
+    },
+    "error.unknown_token": {
+        "nl": "Dit token bestaat niet, of hoort niet bij uw organisatie.",
+        "en": "This token does not exist, or does not belong to your organisation.",
+    },
+    "error.token_confirm_required": {
+        "nl": "Zet een vinkje als u het token echt wilt intrekken.",
+        "en": "Tick the box if you really want to revoke the token.",
+    },
 
     # --- error pages -----------------------------------------------------------------------
     "error.page_title": {"nl": "Fout {status}", "en": "Error {status}"},

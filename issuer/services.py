@@ -1002,6 +1002,11 @@ def prepare_certificate(
     )  # fmt: skip
 
 
+def reference_idempotency_key(external_ref: str) -> str:
+    """The idempotency key of a certificate with an external reference (see issuer.bulk)."""
+    return hashlib.sha256(("ref\0" + external_ref).encode("utf-8")).hexdigest()
+
+
 def sign_pending(ctx: Context, pending: PendingCertificate) -> dict[str, Any]:
     try:
         return add_proof(
@@ -1084,6 +1089,10 @@ def issue_certificate(
         holder_name=holder_name, evidence=evidence, issued_on=issued_on, valid_until=valid_until,
         supervisor=supervisor, shop=shop, external_ref=external_ref,
     )  # fmt: skip
+    if pending.external_ref:
+        # Bulk issuance recognises a row by this key: a later bulk row (file or API) with the
+        # same external reference is skipped, not issued twice.
+        pending.idempotency_key = reference_idempotency_key(pending.external_ref)
     signed = sign_pending(ctx, pending)
     if after_signing_hook is not None:
         after_signing_hook()

@@ -115,7 +115,7 @@ def init_common(app: Flask) -> None:
 
 
 # Blueprints that answer in JSON; their errors are not turned into HTML pages.
-API_BLUEPRINTS = frozenset({"verifier_api"})
+API_BLUEPRINTS = frozenset({"verifier_api", "api_v1"})
 
 
 class PageError(Exception):

@@ -10,6 +10,7 @@ RFC 9457 problem details: 400 (not JSON, too deep, missing field), 413 (too larg
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from typing import Any
@@ -212,8 +213,23 @@ OPENAPI: dict[str, Any] = {
 }
 
 
+def openapi_document() -> dict[str, Any]:
+    """:data:`OPENAPI` plus what other blueprints of this app contribute through
+    ``app.extensions["openapi_parts"]`` (``title``, ``description``, ``paths``,
+    ``components``): the integration API in the full service, nothing in verifier-only mode."""
+    document = copy.deepcopy(OPENAPI)
+    for part in current_app.extensions.get("openapi_parts", ()):
+        document["info"]["title"] = part.get("title", document["info"]["title"])
+        if part.get("description"):
+            document["info"]["description"] += "\n\n" + part["description"]
+        document["paths"].update(part.get("paths", {}))
+        for section, entries in part.get("components", {}).items():
+            document["components"].setdefault(section, {}).update(entries)
+    return document
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    response = Response(json.dumps(OPENAPI, ensure_ascii=False, indent=2), mimetype="application/json")
+    response = Response(json.dumps(openapi_document(), ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

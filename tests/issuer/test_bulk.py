@@ -61,6 +61,14 @@ def test_an_excel_export_windows_1252_semicolons_and_dutch_headers() -> None:
     assert (row.competence, row.level, row.issued_on, row.external_ref) == ("DIG-KASSA", "1", "14-03-2026", "X1")
 
 
+def test_utf8_with_one_damaged_byte_is_not_read_as_windows_1252() -> None:
+    data = (HEADER + "\nSara Ødegård,VAK-TILLEN,1,,,\n").encode() + b"Jan Kapo\xff,DIG-KASSA,1,,,\n"
+    parsed = bulk.parse_csv(data)
+    assert parsed.encoding == "utf-8" and parsed.rows[0].holder_name == "Sara Ødegård"
+    assert codes(parsed.problems) == [(3, "holder_name", "bad_text")]
+    assert "CSV UTF-8" in parsed.problems[0].message("nl")
+
+
 def test_tabs_and_a_reordered_header() -> None:
     parsed = parse("level\tholder_name\tcompetence\n3\tSara Ødegård\tVAK-TILLEN\n")
     assert parsed.problems == [] and parsed.delimiter == "\t"
@@ -131,6 +139,8 @@ def test_every_bad_row_is_found_and_nothing_is_written(app: Flask, world: World)
     ]
     messages = {p.line: p.message("nl") for p in problems}
     assert "Bedoelt u CIRC-SORTEREN?" in messages[4]
+    unknown = next(p for p in problems if p.line == 4)
+    assert "Did you mean CIRC-SORTEREN?" in unknown.message("en") and "Bedoelt" not in unknown.message("en")
     assert "regel 2" in messages[8] and "regel 9" in messages[10]
     assert "1, 2 of 3" in messages[5]
     assert count_rows(app) == before

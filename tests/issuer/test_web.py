@@ -22,7 +22,7 @@ from credentials.verify import StaticStatusLookup, verify_credential
 from issuer import i18n, services, web
 from issuer.app import create_app, runtime
 from issuer.db import session_scope
-from issuer.models import AuditEvent, Certificate, Participant, User
+from issuer.models import AuditEvent, BulkJob, Certificate, Participant, User
 from tests.issuer.conftest import (
     PASSWORD,
     World,
@@ -140,6 +140,36 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("web.organisation", "GET"): only(ADMIN_A, 200),
     ("web.rotate_key", "POST"): only(ADMIN_A, 302),
     ("web.sector", "GET"): only(SECTOR, 200),
+    # Several certificates at once (CSV upload): organisation staff; the job is A's finished one.
+    ("bulk_pages.upload_form", "GET"): org_a_staff(200, supervisor_b=200),
+    ("bulk_pages.upload", "POST"): org_a_staff(400, supervisor_b=400),  # posted without a file
+    ("bulk_pages.template", "GET"): org_a_staff(200, supervisor_b=200),
+    ("bulk_pages.competences", "GET"): org_a_staff(200, supervisor_b=200),
+    ("bulk_pages.jobs", "GET"): org_a_staff(200, supervisor_b=200),
+    ("bulk_pages.job", "GET"): org_a_staff(200),
+    ("bulk_pages.confirm", "POST"): org_a_staff(302),  # finished already: back to its page, nothing starts
+    ("bulk_pages.cancel", "POST"): org_a_staff(302),  # idem
+    ("bulk_pages.job_pdf", "GET"): org_a_staff(200),
+    ("bulk_pages.job_report", "GET"): org_a_staff(200),
+    # API tokens: the organisation admin only. Routes run in registration order, so admin A
+    # makes token 1 (a fresh database) through api_tokens.new before its page and revoke.
+    ("api_tokens.index", "GET"): only(ADMIN_A, 200),
+    ("api_tokens.new", "GET"): only(ADMIN_A, 200),
+    ("api_tokens.new", "POST"): only(ADMIN_A, 302),
+    ("api_tokens.token", "GET"): only(ADMIN_A, 200),
+    ("api_tokens.revoke", "POST"): only(ADMIN_A, 302),
+    # The integration API wants a bearer token; a staff login opens nothing (401 for everyone).
+    ("api_v1.create_participant", "POST"): everyone(401),
+    ("api_v1.issue", "POST"): everyone(401),
+    ("api_v1.issue_bulk", "POST"): everyone(401),
+    ("api_v1.certificates", "GET"): everyone(401),
+    ("api_v1.certificate", "GET"): everyone(401),
+    ("api_v1.certificate_pdf", "GET"): everyone(401),
+    ("api_v1.revoke", "POST"): everyone(401),
+    ("api_v1.suspend", "POST"): everyone(401),
+    ("api_v1.lift", "POST"): everyone(401),
+    ("api_v1.unknown_path", "GET"): everyone(404),  # a problem-details 404, not an HTML page
+    ("api_v1.unknown_path", "POST"): everyone(404),
     # The public verifier: the same answer for everyone (the matrix posts a form: 415 for the JSON API).
     ("verifier_api.verify", "POST"): everyone(415),
     ("verifier_api.openapi", "GET"): everyone(200),
@@ -168,6 +198,19 @@ def role_email(role: str, world: World) -> str:
             SECTOR: world.sector_admin}[role]  # fmt: skip
 
 
+def finished_bulk_job(app: Flask, world: World) -> str:
+    """A finished CSV upload of organisation A: row 2 issued A's certificate, row 3 failed."""
+    with app.app_context(), session_scope(runtime().sessions) as db:
+        org = services.get_org(db, world.a.slug)
+        moment = services.now()
+        result = {"issued": [[2, world.a.certificate]], "skipped": [],
+                  "failed": [[3, "level", "bad_level", "Gebruik 1, 2 of 3.", "Use 1, 2 or 3."]], "error": None}
+        db.add(BulkJob(public_id="klaar-" + world.a.certificate[:8], organisation_id=org.id, user_id=None,
+                       filename="cohort.csv", source=None, state="done", total=2, done=2, result=result,
+                       created_at=moment, updated_at=moment))  # fmt: skip
+    return "klaar-" + world.a.certificate[:8]
+
+
 def route_values(rule: Rule, world: World) -> dict[str, Any]:
     spare = {"web.certificate_revoke": "revoke", "web.certificate_suspend": "suspend", "web.certificate_lift": "lift"}
     values = {
@@ -176,6 +219,9 @@ def route_values(rule: Rule, world: World) -> dict[str, Any]:
         "sequence": 1,
         "purpose": "suspension",
         "participant_id": world.a.participant_id,
+        "token_id": 1,  # made by admin A through api_tokens.new (see EXPECTED)
+        "path": "bestaat-niet",
+        "job_id": world.a.spare.get("bulk_job", ""),  # see finished_bulk_job
         "public_id": world.a.spare[spare[rule.endpoint]] if rule.endpoint in spare else world.a.certificate,
     }
     return {name: values[name] for name in rule.arguments}
@@ -192,6 +238,8 @@ def post_body(endpoint: str, world: World) -> dict[str, str]:
         "web.certificate_revoke": {"reason": "Fout gegeven", "confirm": "yes"},
         "web.certificate_suspend": {"reason": "Even nakijken"},
         "web.certificate_lift": {"reason": "Nagekeken"},
+        "api_tokens.new": {"name": "Koppeling", "scopes": "issue"},
+        "api_tokens.revoke": {"confirm": "yes"},
     }.get(endpoint, {})
 
 
@@ -221,6 +269,7 @@ def test_every_route_of_the_app_has_an_expectation(app: Flask) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_each_role_as_expected(app: Flask, role: str) -> None:
     world = build_world(app, spares=SPARES)
+    world.a.spare["bulk_job"] = finished_bulk_job(app, world)
     client = app.test_client()
     if role != ANON:
         login(client, role_email(role, world))
