@@ -25,20 +25,24 @@ log = logging.getLogger(__name__)
 
 #: Calls a minute a client may make to ``POST /credentials/verify`` (per worker process).
 RATE_ENV = "CREDENTIALS_VERIFY_API_PER_MINUTE"
+#: Public verifier pages (``/c/...``, ``/verify``, ``/controleren``) a client may open a minute.
+PAGE_RATE_ENV = "CREDENTIALS_VERIFY_PAGE_PER_MINUTE"
 
 
 def _overrides(env: os._Environ[str] | dict[str, str] | None = None) -> dict[str, object]:
     env = os.environ if env is None else env
     config: dict[str, object] = {}
-    raw = env.get(RATE_ENV, "").strip()
-    if raw:
+    for name, key in ((RATE_ENV, "VERIFY_API_PER_MINUTE"), (PAGE_RATE_ENV, "VERIFY_PAGE_PER_MINUTE")):
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
         try:
             per_minute = int(raw)
         except ValueError:
-            raise SettingsError(f"{RATE_ENV} must be a whole number") from None
+            raise SettingsError(f"{name} must be a whole number") from None
         if per_minute < 1:
-            raise SettingsError(f"{RATE_ENV} must be at least 1")
-        config["VERIFY_API_PER_MINUTE"] = per_minute
+            raise SettingsError(f"{name} must be at least 1")
+        config[key] = per_minute
     return config
 
 
