@@ -273,7 +273,9 @@ class MembershipRegistry:
             return TrustDecision(False, "no_signing_time", "the certificate does not say when it was signed")
         if moment + CLOCK_SKEW < (aware_utc(key.created_at) or moment):
             return TrustDecision(False, "key_not_yet_valid", "signed before the key existed", details)
-        if compromised is not None and moment >= compromised:
+        # Our records keep whole seconds: a certificate we recorded in the very second its key
+        # was marked compromised was issued before the marking (which revoked it anyway).
+        if compromised is not None and (moment > compromised if ours else moment >= compromised):
             return TrustDecision(False, "key_compromised", "signed after the key was marked compromised", details)
         if retired is not None and moment > retired + CLOCK_SKEW:
             return TrustDecision(False, "key_retired", "signed after the key was retired", details)

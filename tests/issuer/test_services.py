@@ -172,6 +172,14 @@ def test_compromised_key_reissues_its_certificates_with_the_current_key(rt: Runt
     for old, new in replaced.items():
         assert _verify(rt, org_slug, new).verified
         assert not _verify(rt, org_slug, old).verified
+    # Issued and compromised within the same second (records keep whole seconds): the old
+    # certificates read as revoked, not as forged.
+    from verifier.service import verify_for_reader
+
+    with session_scope(rt.sessions) as session:
+        for old in replaced:
+            stored = json.loads(services.get_certificate(session, old).credential_json)
+            assert verify_for_reader(session, rt.settings, stored).verdict == "revoked"
     with session_scope(rt.sessions) as session:
         assert services.get_certificate(session, replaced[second]).level == "3"
 
