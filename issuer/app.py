@@ -17,6 +17,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from issuer import logging_setup, security
 from issuer.config import Settings
 from issuer.db import DatabaseUnavailable, make_engine, make_sessionmaker
 from issuer.keystore import KeyStore
@@ -66,14 +67,14 @@ def create_app(
     verifier_only: bool = False,
 ) -> Flask:
     settings = settings or Settings.from_env(verifier_only=verifier_only)
-    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    if settings.log_format:
+        logging_setup.configure_logging(settings.log_format)
+    app = logging_setup.CredentialsFlask(__name__, instance_path=str(settings.instance_dir))
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         JSON_SORT_KEYS=False,
+        **security.session_cookie_config(settings),  # HttpOnly, SameSite=Lax; Secure and __Host- on https
     )
     if test_config:
         app.config.update(test_config)
@@ -83,6 +84,8 @@ def create_app(
     from verifier import api as verifier_api  # noqa: PLC0415
     from verifier import pages as verifier_pages  # noqa: PLC0415
 
+    logging_setup.init_app(app)  # first: the request id is set before any other hook logs
+    security.init_app(app, settings)
     web.init_common(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(verifier_pages.bp)

@@ -1,14 +1,15 @@
 """``credentials``: the command line for people, scripts and operators.
 
 The core's offline commands (keygen, sign, verify, demo) plus the service's:
-init, org, user, catalogue, issue, bulk-issue, pdf, portfolio, revoke, keys, audit and serve. They read the
-same ``CREDENTIALS_*`` settings as the server. Exit codes: 0 done, 1 refused
+init, org, user, catalogue, issue, bulk-issue, pdf, portfolio, revoke, keys, audit, backup, restore
+and serve. They read the same ``CREDENTIALS_*`` settings as the server. Exit codes: 0 done, 1 refused
 (a clear message says why; nothing was changed), 2 usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -362,10 +363,40 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """One archive with the database and the encrypted key store (personal data: keep it safe)."""
+    from issuer import backup  # noqa: PLC0415 - only this command needs it
+
+    summary = backup.create_backup(Settings.from_env(), Path(args.out))
+    rows = sum(summary.tables.values())
+    print(
+        f"Wrote {summary.path} ({summary.size:,} bytes, mode 0600): {rows} rows in {len(summary.tables)} tables, "
+        f"{summary.keys} key file(s), schema revision {summary.revision}."
+    )
+    print("It holds personal data and the (encrypted) signing keys: store it as safely as the database.")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore an archive into an empty database and key store, then check the result."""
+    from issuer import backup  # noqa: PLC0415
+
+    settings = Settings.from_env()
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    report = backup.restore_backup(settings, Path(args.file))
+    print(f"Restored {args.file}:")
+    for line in report.lines():
+        print(f"  {line}")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers is not None and not args.production:
         raise core_cli.UsageError("--workers needs --production (the development server has one process)")
     settings = Settings.from_env(verifier_only=args.verifier_only)
+    # --log-format, else CREDENTIALS_LOG_FORMAT, else json in production and text otherwise.
+    log_format = args.log_format or settings.log_format or ("json" if args.production else "text")
+    settings = dataclasses.replace(settings, log_format=log_format)
     if args.production:
         return _serve_production(args, settings)
     from issuer.app import create_app  # noqa: PLC0415
@@ -398,6 +429,7 @@ def _serve_production(args: argparse.Namespace, settings: Settings) -> int:
         from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]  # noqa: PLC0415
     except ImportError:
         raise core_cli.UsageError("--production needs gunicorn (pip install gunicorn)") from None
+    from issuer.logging_setup import gunicorn_logger_class  # noqa: PLC0415
     from issuer.wsgi import create  # noqa: PLC0415
 
     workers = DEFAULT_WORKERS if args.workers is None else args.workers
@@ -420,6 +452,8 @@ def _serve_production(args: argparse.Namespace, settings: Settings) -> int:
         "accesslog": None,  # no access log: URLs carry public ids, clients' addresses are personal data
         "errorlog": "-",
         "loglevel": "info",
+        # The error log in the app's format (JSON lines by default); the app logs one line per request.
+        "logger_class": gunicorn_logger_class(settings.log_format or "json"),
         "timeout": 30,
         "graceful_timeout": 20,
         "proc_name": "credentials" + (" (verifier)" if args.verifier_only else ""),
@@ -538,6 +572,28 @@ def build_parser() -> argparse.ArgumentParser:
     audit_verify = audit.add_parser("verify", help="check the audit log's hash chain")
     audit_verify.set_defaults(handler=cmd_audit_verify)
 
+    backup = sub.add_parser(
+        "backup",
+        help="write one archive with the database and the encrypted key store (contains personal data)",
+        description="Write one archive (tar.gz, mode 0600) with every table of the database, read as one "
+        "consistent snapshot, the key store's encrypted key files and a manifest with SHA-256 hashes. The "
+        "archive contains personal data (holders' names, e-mail addresses, certificates): store it as safely "
+        "as the database. Restoring it also needs CREDENTIALS_KEY_PASSPHRASE, which is not in the archive.",
+    )
+    backup.add_argument("--out", required=True, metavar="FILE", help="the archive to write (replaced atomically)")
+    backup.set_defaults(handler=cmd_backup)
+    restore = sub.add_parser(
+        "restore",
+        help="restore a backup archive into an empty database and key store, then verify it",
+        description="Restore an archive made by 'credentials backup' into the configured database and key store, "
+        "which must be empty (nothing is ever overwritten), with the same CREDENTIALS_BASE_URL and "
+        "CREDENTIALS_KEY_PASSPHRASE. Checks before it commits: the archive's hashes, the audit chain, a sample "
+        "of certificates through the public verifier, the status bits, every organisation's current key. Any "
+        "failure changes nothing (exit 1). The archive contains personal data.",
+    )
+    restore.add_argument("file", help="the archive written by credentials backup")
+    restore.set_defaults(handler=cmd_restore)
+
     serve = sub.add_parser("serve", help="run the web service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
@@ -547,6 +603,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--workers", type=int, help=f"gunicorn worker processes, with --production (default {DEFAULT_WORKERS})"
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=("json", "text"),
+        help="log lines as JSON or text (default CREDENTIALS_LOG_FORMAT, else json with --production, else text)",
     )
     serve.set_defaults(handler=cmd_serve)
     return parser

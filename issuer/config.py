@@ -18,6 +18,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+LOG_FORMATS = ("json", "text")
 
 
 class SettingsError(ValueError):
@@ -33,6 +34,9 @@ class Settings:
     secret_key: str = field(repr=False)
     instance_dir: Path
     dev_fallbacks: tuple[str, ...] = ()
+    #: ``json`` or ``text`` (``CREDENTIALS_LOG_FORMAT``); empty: ``create_app`` leaves logging
+    #: alone and ``credentials serve`` picks json with ``--production``, text otherwise.
+    log_format: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,13 +69,18 @@ class Settings:
             raise SettingsError("CREDENTIALS_SECRET_KEY must differ from CREDENTIALS_KEY_PASSPHRASE")
         if not verifier_only and len(passphrase) < 16:
             raise SettingsError("CREDENTIALS_KEY_PASSPHRASE must be at least 16 characters")
+        log_format = env.get("CREDENTIALS_LOG_FORMAT", "").strip().lower()
+        if log_format not in ("", *LOG_FORMATS):
+            raise SettingsError("CREDENTIALS_LOG_FORMAT must be json or text")
         for name in fallbacks:
             log.warning(
                 "%s is not set: using a generated development value from %s. Never use this for real certificates.",
                 name,
                 instance,
             )
-        return cls(base_url, database_url, keys_dir, passphrase, secret_key, instance, tuple(fallbacks))
+        return cls(
+            base_url, database_url, keys_dir, passphrase, secret_key, instance, tuple(fallbacks), log_format=log_format
+        )
 
 
 def _dev_secret(path: Path) -> str:

@@ -32,7 +32,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if url.startswith("sqlite"):
         if read_only:
             return _sqlite_read_only_engine(url)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # hide_parameters: error messages name the statement, never the values (names, e-mail).
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,7 +50,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         def _sqlite_begin(conn: Any) -> None:
             # A unit of work that only reads (``session_scope(..., reads_only=True)``)
             # takes no write lock, so readers never queue behind each other.
-            deferred = conn.get_execution_options().get(_READS_ONLY, False)
+            deferred = conn.get_execution_options().get(READS_ONLY_OPTION, False)
             conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
@@ -61,8 +62,9 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         connect_args["options"] = f"{options} -c default_transaction_read_only=on".strip()
     # A host that drops packets must not hang a request for the OS's TCP timeout.
     return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10, connect_args=connect_args
-    )
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10, connect_args=connect_args,
+        hide_parameters=True,
+    )  # fmt: skip
 
 
 def _sqlite_read_only_url(url: str) -> URL:
@@ -79,7 +81,7 @@ def _sqlite_read_only_url(url: str) -> URL:
 
 def _sqlite_read_only_engine(url: str) -> Engine:
     """SQLite opened read-only (``file:…?mode=ro``): no write lock, no journal-mode change."""
-    engine = create_engine(_sqlite_read_only_url(url), connect_args={"timeout": 30})
+    engine = create_engine(_sqlite_read_only_url(url), connect_args={"timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -108,7 +110,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-_READS_ONLY = "kringloop_reads_only"
+#: Execution option of a connection whose unit of work only reads (a deferred BEGIN on SQLite).
+READS_ONLY_OPTION = "kringloop_reads_only"
 
 
 @contextmanager
@@ -121,7 +124,7 @@ def session_scope(factory: sessionmaker[Session], *, reads_only: bool = False) -
     session = factory()
     try:
         if reads_only:
-            session.connection(execution_options={_READS_ONLY: True})
+            session.connection(execution_options={READS_ONLY_OPTION: True})
         yield session
         session.commit()
     except _UNAVAILABLE as exc:

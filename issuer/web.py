@@ -68,6 +68,7 @@ PARTICIPANTS_PER_PAGE: Final = 50
 RECENT_ON_DASHBOARD: Final = 10
 MAX_FAILED_LOGINS: Final = 5
 LOCK_DURATION: Final = timedelta(minutes=15)
+LOCKOUT_ACTOR: Final = "login"  # the audit actor of a lockout (failed attempts, by whoever made them)
 SESSION_MAX_AGE: Final = timedelta(hours=10)  # a working day; then log in again
 LOCAL_TIME: Final = ZoneInfo("Europe/Amsterdam")
 EARLIEST_ISSUE_DATE: Final = date(2000, 1, 1)
@@ -577,8 +578,10 @@ def authenticate(email: str, password: str) -> StaffUser | None:
             row.failed_logins = (row.failed_logins or 0) + 1
             if row.failed_logins >= MAX_FAILED_LOGINS:
                 row.failed_logins, row.locked_until = 0, moment + LOCK_DURATION
-                services.audit(db, actor=row.email, action="user.locked", organisation_id=row.organisation_id,
-                               subject=row.email)  # fmt: skip
+                # In the lock's own transaction. Named by the user id, not the e-mail address: the
+                # attempts came from whoever typed it, and the audit log is never erased.
+                services.audit(db, actor=LOCKOUT_ACTOR, action="user.locked", organisation_id=row.organisation_id,
+                               subject=str(row.id), details={"failed_logins": MAX_FAILED_LOGINS})  # fmt: skip
             return None
         row.failed_logins, row.locked_until = 0, None
         return _staff_user(row)

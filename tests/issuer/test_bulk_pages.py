@@ -364,7 +364,8 @@ def test_a_good_file_is_issued_once_in_the_background_and_again_only_skips(app: 
     rows = list(csv.reader(io.StringIO(report.get_data().decode("utf-8-sig"))))
     assert rows[0][:3] == ["regel", "uitkomst", "naam"]
     names = ("Nguyễn Thị Lan", "Mehmet Çelik", "Sara Ødegård")
-    assert [(r[0], r[1], r[2], r[5]) for r in rows[1:]] == [
+    # A public id may start with "-": the report then writes it as "'-..." (no spreadsheet formula).
+    assert [(r[0], r[1], r[2], r[5].removeprefix("'")) for r in rows[1:]] == [
         (str(line), "gegeven", name, c.public_id) for line, name, c in zip((2, 3, 4), names, certificates, strict=True)
     ]
 

@@ -115,6 +115,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("public.did_document", "GET"): everyone(200),
     ("public.status_list", "GET"): everyone(200),
     ("public.health", "GET"): everyone(200),
+    ("public.ready", "GET"): everyone(200),
     ("web.login", "GET"): {**everyone(302), ANON: 200},
     ("web.login", "POST"): everyone(400),  # posted without credentials
     ("web.logout", "POST"): everyone(LOGIN),  # staff: logged out and sent there; see test_logout_...
@@ -380,17 +381,17 @@ def test_login_starts_a_new_session(app: Flask, world: World) -> None:
     token_before = csrf_token(client)
     with client.session_transaction() as sess:
         sess["planted"] = "by someone else"
-    cookie_before = client.get_cookie("session")
+    cookie_before = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie_before is not None
     login(client, world.a.supervisor)
-    cookie_after = client.get_cookie("session")
+    cookie_after = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie_after is not None and cookie_after.value != cookie_before.value
     with client.session_transaction() as sess:
         assert "planted" not in sess
         assert sess["csrf_token"] != token_before
     # The cookie from before the login does not give access.
     stranger = app.test_client()
-    stranger.set_cookie("session", cookie_before.value)
+    stranger.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie_before.value)
     assert outcome(stranger.get("/certificaten")) == LOGIN
 
 
@@ -431,7 +432,9 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(app: Flask, world: W
         if locked_until.tzinfo is None:
             locked_until = locked_until.replace(tzinfo=UTC)
         assert timedelta(minutes=14) < locked_until - datetime.now(UTC) <= timedelta(minutes=15)
-        assert db.execute(select(AuditEvent).where(AuditEvent.action == "user.locked")).scalar_one().subject == email
+        assert db.execute(select(AuditEvent).where(AuditEvent.action == "user.locked")).scalar_one().subject == str(
+            user.id
+        )
         user.locked_until = datetime.now(UTC) - timedelta(seconds=1)  # fifteen minutes later
     login(client, email)
     with app.app_context(), session_scope(runtime().sessions) as db:
@@ -860,7 +863,7 @@ def test_pages_have_landmarks_labels_and_a_language(app: Flask, world: World, la
 def test_a_database_that_is_down_gives_a_clear_page(app: Flask, world: World, tmp_path: Path, down_url: str) -> None:
     signed_in = app.test_client()
     login(signed_in, world.a.supervisor)
-    cookie = signed_in.get_cookie("session")
+    cookie = signed_in.get_cookie(app.config["SESSION_COOKIE_NAME"])  # __Host-session on https
     assert cookie is not None
     down = create_app({"TESTING": True}, settings=make_settings(tmp_path / "down", down_url))
 
@@ -871,7 +874,8 @@ def test_a_database_that_is_down_gives_a_clear_page(app: Flask, world: World, tm
     assert "De dienst is even niet beschikbaar" in text_of(response)
 
     client = down.test_client()
-    client.set_cookie("session", cookie.value)  # same secret key: a session from before the outage
+    # Same secret key: a session from before the outage.
+    client.set_cookie(down.config["SESSION_COOKIE_NAME"], cookie.value)
     for method, url in (("GET", "/certificaten"), ("GET", f"/certificaten/{world.a.certificate}"),
                         ("POST", "/certificaten/nieuw")):  # fmt: skip
         if method == "GET":
