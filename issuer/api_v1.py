@@ -337,14 +337,10 @@ def own_certificate(db: Session, org: Organisation, public_id: str, *, shown: bo
     one; with ``shown``, so is one whose holder's data was erased (what is stored then is
     no longer the certificate the holder has)."""
     cert = db.execute(_certificate_query(org).where(Certificate.public_id == public_id[:64])).scalar_one_or_none()
-    if cert is None or (shown and _erased(cert)):
+    if cert is None or (shown and cert.holder_erased):
         raise ApiProblem(404, "unknown_certificate", "Not found",
                          "there is no certificate with this public_id in your organisation")  # fmt: skip
     return cert
-
-
-def _erased(cert: Certificate) -> bool:
-    return cert.participant is not None and cert.participant.erased_at is not None
 
 
 # --- request bodies ---------------------------------------------------------------------
@@ -552,15 +548,6 @@ def create_participant() -> ResponseReturnValue:
 # --- views: certificates ----------------------------------------------------------------
 
 
-def _holder_name(cert: Certificate, document: dict[str, Any] | None = None) -> str | None:
-    if cert.participant is not None:
-        return cert.participant.name if cert.participant.erased_at is None else None
-    document = document if document is not None else json.loads(cert.credential_json)
-    identifiers = document.get("credentialSubject", {}).get("identifier") or [{}]
-    name = identifiers[0].get("identityHash") if isinstance(identifiers[0], dict) else None
-    return name if isinstance(name, str) else None
-
-
 def certificate_data(cert: Certificate, *, credential: bool = False) -> dict[str, Any]:
     """A certificate as the API shows it; ``credential`` adds the signed JSON as stored."""
     document: dict[str, Any] = json.loads(cert.credential_json)
@@ -576,7 +563,7 @@ def certificate_data(cert: Certificate, *, credential: bool = False) -> dict[str
         "suspended_at": _stamp(cert.suspended_at),
         "external_ref": cert.external_ref,
         "participant_id": cert.participant_id,
-        "holder_name": _holder_name(cert, document),
+        "holder_name": services.holder_name(cert, document),
         "verify_url": services.verify_url(runtime().settings, cert.public_id),
         "links": _links(cert.public_id),
     }
@@ -603,7 +590,7 @@ def _by_external_ref(db: Session, org: Organisation, ref: str) -> Certificate | 
 
 
 def _already_issued(cert: Certificate) -> Response:
-    if _erased(cert):
+    if cert.holder_erased:
         raise ApiProblem(
             409,
             "holder_erased",

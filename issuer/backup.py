@@ -642,10 +642,9 @@ def expected_verdict(cert: Certificate, *, now: datetime) -> str:
         # Recorded after its key was marked compromised (verifier.service.MembershipRegistry;
         # a certificate recorded in that very second was issued before the marking).
         return "invalid"
-    if cert.revoked_at is not None:
-        return "revoked"
-    if cert.suspended_at is not None:
-        return "suspended"
+    state = services.certificate_state(cert)
+    if state != "valid":
+        return state
     valid_until = services.aware_utc(cert.valid_until)
     if valid_until is not None and valid_until < now:
         return "expired"

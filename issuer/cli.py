@@ -185,7 +185,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     with session_scope(rt.sessions, reads_only=True) as session:
         cert = services.get_certificate(session, args.public_id)
-        if cert.participant is not None and cert.participant.erased_at is not None:
+        if cert.holder_erased:
             raise services.NotFound("the holder's data was erased", code="participant_erased")
         data = documents.certificate_pdf(rt.settings, cert)
     path = _write_atomically(args.out, data)

@@ -189,6 +189,12 @@ class Certificate(Base):
     status_list: Mapped[StatusList] = relationship()
     signing_key: Mapped[SigningKey] = relationship()
 
+    @property
+    def holder_erased(self) -> bool:
+        """The holder's data was erased: what is stored is no longer the file they hold
+        (redacted), and nothing of it is shown or handed out."""
+        return self.participant is not None and self.participant.erased_at is not None
+
 
 class AuditEvent(Base):
     """Append-only, hash-chained log: ``hash`` = SHA-256(previous hash ‖ this event)."""

@@ -544,6 +544,17 @@ def holder_certificate(session: Session, participant: Participant, public_id: st
     return cert
 
 
+def holder_name(cert: Certificate, document: dict[str, Any] | None = None) -> str | None:
+    """The holder's name for the organisation's own pages: the participant's, or the name
+    in the credential (``document``, when parsed already); None once erased."""
+    if cert.participant is not None:
+        return None if cert.holder_erased else cert.participant.name
+    document = document if document is not None else json.loads(cert.credential_json)
+    identifiers = document.get("credentialSubject", {}).get("identifier") or [{}]
+    name = identifiers[0].get("identityHash") if isinstance(identifiers[0], dict) else None
+    return name if isinstance(name, str) else None
+
+
 def certificate_state(cert: Certificate) -> str:
     """``revoked``, ``suspended`` or ``valid`` (as recorded; the verifier reads the lists)."""
     if cert.revoked_at is not None:
@@ -1228,8 +1239,7 @@ def mark_compromised(
     results: list[tuple[Certificate, Certificate | None]] = []
     for old in affected:
         new = None
-        erased = old.participant is not None and old.participant.erased_at is not None
-        if reissue and not erased:  # an erased holder's name is gone: nobody to re-issue to
+        if reissue and not old.holder_erased:  # an erased holder's name is gone: nobody to re-issue to
             signed = json.loads(old.credential_json)
             evidence = signed.get("evidence", [{}])[0].get("narrative") if signed.get("evidence") else None
             holder = signed["credentialSubject"]["identifier"][0]["identityHash"]

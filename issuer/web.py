@@ -529,14 +529,9 @@ def certificate_view(cert: Certificate) -> CertificateView:
     entry = services.competence_entry(cert.competence)
     level = next((lv for lv in entry.levels if lv.code == cert.level), None)
     document: dict[str, Any] = json.loads(cert.credential_json)
-    holder: str | None
-    if cert.participant is not None:
-        holder = cert.participant.name if cert.participant.erased_at is None else None
-    else:
-        identifiers = document.get("credentialSubject", {}).get("identifier") or [{}]
-        holder = identifiers[0].get("identityHash")
+    holder = services.holder_name(cert, document)
     evidence = next((e.get("narrative") for e in document.get("evidence", []) if e.get("narrative")), None)
-    status = "revoked" if cert.revoked_at else "suspended" if cert.suspended_at else "valid"
+    status = services.certificate_state(cert)
     return CertificateView(
         public_id=cert.public_id, holder=holder, participant_id=cert.participant_id,
         competence=entry.name(language), level_code=cert.level,
@@ -947,7 +942,7 @@ def downloadable_certificate(db: Session, user: StaffUser, public_id: str) -> Ce
     """The organisation's certificate, unless its holder's data was erased (what is stored
     then is no longer the certificate the holder has)."""
     cert = own_certificate(db, own_organisation(db, user), public_id)
-    if cert.participant is not None and cert.participant.erased_at is not None:
+    if cert.holder_erased:
         raise PageError(404, "error.unknown_certificate")
     return cert
 

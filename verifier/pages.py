@@ -381,8 +381,7 @@ def certificate(public_id: str) -> ResponseReturnValue:
             if typed is not None:  # the short code typed into the address bar
                 return redirect(url_for("verifier_pages.certificate", public_id=typed.public_id))
             return _render_notice("not-found", 404)
-        holder = cert.participant
-        if not cert.public_page or (holder is not None and holder.erased_at is not None):
+        if not cert.public_page or cert.holder_erased:
             # Not shared: say so, and show nothing of the certificate (the file still verifies).
             return _render_notice("withdrawn", 404)
         credential = json.loads(cert.credential_json)
