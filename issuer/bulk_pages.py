@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from flask import Blueprint, Flask, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -97,9 +97,7 @@ def _limits_and_csrf() -> None:
     web.check_csrf()
 
 
-@bp.after_request
-def _protect(response: Response) -> Response:
-    return web.protect_response(response)
+web.guard(bp, csrf=False)  # _limits_and_csrf checks it, after setting the upload limit
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -47,14 +47,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-@bp.before_request
-def _csrf() -> None:
-    web.check_csrf()
-
-
-@bp.after_request
-def _protect(response: Response) -> Response:
-    return web.protect_response(response)
+web.guard(bp)
 
 
 # --- who is signed in ------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
@@ -30,14 +30,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-@bp.before_request
-def _csrf() -> None:
-    web.check_csrf()
-
-
-@bp.after_request
-def _protect(response: Response) -> Response:
-    return web.protect_response(response)
+web.guard(bp)
 
 
 def own_token(db: Session, org: Organisation, token_id: int) -> ApiToken:

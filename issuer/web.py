@@ -90,6 +90,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+def guard(blueprint: Blueprint, *, csrf: bool = True) -> None:
+    """Give ``blueprint`` what the staff pages have: this session's CSRF token on every
+    state-changing request (``csrf=False`` when the blueprint checks it itself) and the
+    response protection (no caching, no framing, the CSP)."""
+    if csrf:
+        blueprint.before_request(check_csrf)
+    blueprint.after_request(protect_response)
+
+
 def init_common(app: Flask) -> None:
     """Language handling, template helpers, CSRF helpers and HTML error pages: for the staff
     pages and the public verifier pages alike (also in verifier-only mode)."""
