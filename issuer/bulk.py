@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 import re
@@ -472,14 +473,17 @@ def _worker_start(seed: bytes, controller: str, fragment: str) -> None:
     default_document_loader()
 
 
-def _sign_many(documents: list[dict[str, Any]]) -> list[str]:
-    """Sign in a worker; the signed JSON text comes back (serialised here, not in the parent)."""
-    import json  # noqa: PLC0415
+def _signed_texts(documents: list[dict[str, Any]], key: Ed25519Multikey) -> list[str]:
+    """Each document signed, as JSON text (so a worker serialises it, not the parent)."""
+    loader = default_document_loader()
+    return [json.dumps(add_proof(d, key=key, document_loader=loader), ensure_ascii=False) for d in documents]
 
+
+def _sign_many(documents: list[dict[str, Any]]) -> list[str]:
+    """Sign in a worker process, with the key it was started with."""
     if _WORKER_KEY is None:
         raise RuntimeError("the signing worker was not started with a key")
-    loader = default_document_loader()
-    return [json.dumps(add_proof(d, key=_WORKER_KEY, document_loader=loader), ensure_ascii=False) for d in documents]
+    return _signed_texts(documents, _WORKER_KEY)
 
 
 class _Allocator:
@@ -643,10 +647,7 @@ class _Signer:
         self.pool, self.key, self.workers = pool, key, max(1, workers)
 
     def now(self, documents: list[dict[str, Any]]) -> list[str]:
-        import json  # noqa: PLC0415
-
-        loader = default_document_loader()
-        return [json.dumps(add_proof(d, key=self.key, document_loader=loader), ensure_ascii=False) for d in documents]
+        return _signed_texts(documents, self.key)
 
     def start(self, documents: list[dict[str, Any]]) -> Future[list[str]] | list[str]:
         if self.pool is None:
