@@ -126,3 +126,15 @@ def serving(env: Mapping[str, str], port: int) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def stored_certificates(database: Path) -> int:
+    """Certificates in a SQLite database file, read without a lock (0 before it exists);
+    for tests that watch a running process."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM certificates").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0

@@ -20,7 +20,7 @@ from issuer.app import runtime
 from issuer.db import session_scope
 from issuer.models import AuditEvent, Certificate
 from tests.issuer.conftest import World, count_rows
-from tests.support import ROOT, cli, service_env
+from tests.support import ROOT, cli, service_env, stored_certificates
 
 HEADER = "holder_name,competence,level,evidence,issued_on,external_ref"
 
@@ -222,14 +222,6 @@ def test_rows_with_problems_fail_and_the_rest_is_issued(app: Flask, world: World
 # --- kill -9 in the middle ------------------------------------------------------------------------
 
 
-def _count(database: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM certificates").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-
-
 def test_a_run_killed_mid_way_is_completed_by_running_it_again(tmp_path: Path) -> None:
     env = service_env(tmp_path, "https://certificaten.test")
     cli(env, "init")
@@ -244,13 +236,13 @@ def test_a_run_killed_mid_way_is_completed_by_running_it_again(tmp_path: Path) -
                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)  # fmt: skip
     deadline = time.monotonic() + 120
-    while _count(database) < bulk.BATCH and run.poll() is None:
+    while stored_certificates(database) < bulk.BATCH and run.poll() is None:
         assert time.monotonic() < deadline, "no batch was stored in time"
         time.sleep(0.02)
     os.killpg(run.pid, signal.SIGKILL)  # the run and its signing workers, mid-way
     run.wait(timeout=30)
     assert run.returncode == -signal.SIGKILL, "the run finished before it could be killed"
-    stored = _count(database)
+    stored = stored_certificates(database)
     assert bulk.BATCH <= stored < rows
     assert stored % bulk.BATCH == 0  # only whole batches: every certificate in them is complete
 

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from issuer import bulk
-from tests.support import ROOT, cli, free_port, service_env
+from tests.support import ROOT, cli, free_port, service_env, stored_certificates
 
 HEADER = "holder_name,competence,level,evidence,issued_on,external_ref"
 ROWS = 1500
@@ -59,14 +59,6 @@ def _token(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF field on the page"
     return match.group(1)
-
-
-def _count(database: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM certificates").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
 
 
 def _workers(master: int) -> list[int]:
@@ -116,13 +108,13 @@ def test_a_worker_killed_while_issuing_leaves_only_complete_certificates(tmp_pat
                                 "password": "Een-lang-wachtwoord-42"})  # fmt: skip
         _upload_and_confirm(browser, content)
         deadline = time.monotonic() + 120
-        while _count(database) < bulk.BATCH:
+        while stored_certificates(database) < bulk.BATCH:
             assert time.monotonic() < deadline, "no batch was stored in time"
             time.sleep(0.02)
         for pid in _workers(server.pid):  # the worker with the job, and the other one
             os.kill(pid, signal.SIGKILL)
         time.sleep(1.0)
-        stored = _count(database)
+        stored = stored_certificates(database)
         assert bulk.BATCH <= stored < ROWS, "the job finished before the kill"
         assert stored % bulk.BATCH == 0  # whole batches only: every certificate in them is complete
 
@@ -139,8 +131,8 @@ def test_a_worker_killed_while_issuing_leaves_only_complete_certificates(tmp_pat
         # The same file again: what was issued is skipped, the rest is issued.
         job = _upload_and_confirm(browser, content)
         deadline = time.monotonic() + 180
-        while _count(database) < ROWS:
-            assert time.monotonic() < deadline, f"the rest was not issued ({_count(database)} of {ROWS})"
+        while stored_certificates(database) < ROWS:
+            assert time.monotonic() < deadline, f"the rest was not issued ({stored_certificates(database)} of {ROWS})"
             time.sleep(0.2)
         for _ in range(100):
             _, _, result = browser.get(job)
