@@ -583,16 +583,11 @@ class ProgressWriter:
 
     def __init__(self, rt: Runtime, job_db_id: int):
         self.rt, self.job_db_id = rt, job_db_id
-        self.calls = 0
         self.last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
-        self.calls += 1
-        if self.calls == 1:
-            # issue_rows reports first while its own read transaction is still open; on SQLite
-            # that holds the write lock, and a write here would wait for it (deadlock until the
-            # busy timeout). This first figure is before anything was issued: skip it.
-            return
+        # issue_rows reports only outside its own transactions, so this write never waits
+        # for the run's lock.
         moment = time.monotonic()
         if moment - self.last < PROGRESS_INTERVAL:
             return

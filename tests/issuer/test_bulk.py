@@ -274,3 +274,21 @@ def test_bulk_issue_refuses_a_file_with_any_bad_row(tmp_path: Path) -> None:
     assert "row 4, column competence: We do not know the competence 'CIRC-SORTEERN'" in run.stderr
     with sqlite3.connect(tmp_path / "instance" / "credentials.db") as conn:
         assert conn.execute("SELECT count(*) FROM certificates").fetchone()[0] == 0
+
+
+def test_the_progress_callback_may_write_to_the_database(app: Flask, world: World) -> None:
+    """The run reports only outside its own transactions: a callback that takes the write
+    lock (every unit of work does, on SQLite) never waits for the run."""
+    rows = _rows(5, prefix="Voortgang")
+    waits: list[float] = []
+
+    def write(_done: int, _total: int) -> None:
+        started = time.monotonic()
+        with session_scope(runtime().sessions) as session:
+            services.audit(session, actor="test", action="test.progress")
+        waits.append(time.monotonic() - started)
+
+    with app.app_context():
+        bulk.issue_rows(runtime(), world.a.slug, rows, actor="test", progress=write, workers=0)
+        bulk.issue_rows(runtime(), world.a.slug, rows, actor="test", progress=write, workers=0)  # all skipped
+    assert len(waits) >= 3 and max(waits) < 5
