@@ -13,6 +13,8 @@ from typing import Any, Final
 
 from flask import has_request_context, request, session
 
+from issuer import texts_framework, texts_regions, texts_trust
+
 log = logging.getLogger(__name__)
 
 LANGUAGES: Final = ("nl", "en")
@@ -1588,6 +1590,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
 
 }
 # fmt: on
+
+# The sector admin's pages keep their texts in modules of their own.
+for _part in (texts_trust.MESSAGES, texts_framework.MESSAGES, texts_regions.MESSAGES):
+    _twice = MESSAGES.keys() & _part.keys()
+    if _twice:
+        raise RuntimeError(f"text keys defined twice: {sorted(_twice)}")
+    MESSAGES.update(_part)
 
 
 def remember_language() -> None:

@@ -17,17 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from issuer import services
 from issuer.app import build_runtime
 from issuer.config import Settings
-from issuer.db import session_scope
+from issuer.db import alembic_config, session_scope
 from issuer.models import Certificate
 from tests.support import ROOT, cli, free_port, service_env, serving
 from verifier.service import verify_for_reader
 
 BASE = "https://certificaten.test"
+# The newest schema revision: what a new archive records.
+HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -135,7 +138,7 @@ def test_the_archive_holds_the_database_and_the_encrypted_keys_and_is_private(ar
         manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
         keys = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.name.startswith("keys/")}  # type: ignore[union-attr]
     assert manifest["format_version"] == 1 and manifest["base_url"] == BASE
-    assert manifest["alembic_revision"] == "0003"
+    assert manifest["alembic_revision"] == HEAD
     tables = manifest["tables"]
     assert tables.index("organisations") < tables.index("signing_keys") < tables.index("certificates")
     assert manifest["counts"]["organisations"] == 2 and manifest["counts"]["certificates"] >= 10
@@ -240,7 +243,7 @@ def test_an_archive_from_a_newer_schema_is_refused(archive: Path, tmp_path: Path
         for member in tar.getmembers():
             content = tar.extractfile(member).read()  # type: ignore[union-attr]
             if member.name == "manifest.json":
-                content = content.replace(b'"alembic_revision": "0003"', b'"alembic_revision": "0099"')
+                content = content.replace(f'"alembic_revision": "{HEAD}"'.encode(), b'"alembic_revision": "0099"')
             member.size = len(content)
             out.addfile(member, io.BytesIO(content))
     env = service_env(tmp_path / "target", BASE)

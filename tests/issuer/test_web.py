@@ -141,6 +141,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("web.organisation", "GET"): only(ADMIN_A, 200),
     ("web.rotate_key", "POST"): only(ADMIN_A, 302),
     ("web.sector", "GET"): only(SECTOR, 200),
+    # --- sector layer (issue 9): trust registry and membership ---
+    # --- sector layer (issue 9): competence framework governance ---
+    # --- sector layer (issue 9): regional figures ---
     # Several certificates at once (CSV upload): organisation staff; the job is A's finished one.
     ("bulk_pages.upload_form", "GET"): org_a_staff(200, supervisor_b=200),
     ("bulk_pages.upload", "POST"): org_a_staff(400, supervisor_b=400),  # posted without a file
