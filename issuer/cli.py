@@ -25,7 +25,7 @@ from credentials import cli as core_cli
 from issuer import services
 from issuer.app import Runtime, build_runtime
 from issuer.config import Settings, SettingsError
-from issuer.db import DatabaseUnavailable, session_scope, upgrade
+from issuer.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.keystore import KeyStoreError
 from issuer.models import User
 
@@ -43,15 +43,17 @@ def _runtime(args: argparse.Namespace) -> Runtime:
 def cmd_init(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     rt.settings.instance_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(rt.engine)
-    with session_scope(rt.sessions) as session:
-        added = services.sync_catalogue(session)
-    print(f"Database ready ({_safe_url(rt.settings.database_url)}); catalogue versions added: {added}.")
-    if args.demo:
-        from issuer.demo import create_demo_data  # noqa: PLC0415 - demo only
-
+    with init_lock(rt.engine):  # replicas starting together: one at a time
+        upgrade(rt.engine)
         with session_scope(rt.sessions) as session:
-            logins = create_demo_data(session, rt.context)
+            added = services.sync_catalogue(session)
+        print(f"Database ready ({_safe_url(rt.settings.database_url)}); catalogue versions added: {added}.")
+        if args.demo:
+            from issuer.demo import create_demo_data  # noqa: PLC0415 - demo only
+
+            with session_scope(rt.sessions) as session:
+                logins = create_demo_data(session, rt.context)
+    if args.demo:
         print("Demo organisation 'kringloop-demo' is ready. Log in with:")
         for login in logins:
             print(f"  {login.role:<13} {login.email}  password: {login.password}")

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -142,6 +142,32 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(resources.files("issuer") / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+# pg_advisory_lock key of `credentials init` ("krng" in ASCII).
+INIT_LOCK_KEY = 0x6B726E67
+
+
+@contextmanager
+def init_lock(engine: Engine) -> Iterator[None]:
+    """One ``credentials init`` at a time per PostgreSQL database.
+
+    Every container runs init when it starts; replicas started together would otherwise
+    race each other's migrations and catalogue rows. A session advisory lock makes the
+    others wait until the first is done; they then find nothing left to do. SQLite is one
+    file on one machine: nothing to do there."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": INIT_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": INIT_LOCK_KEY})
+    except _UNAVAILABLE as exc:
+        raise _unavailable(exc) from exc
 
 
 def upgrade(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 from werkzeug.test import TestResponse
 
 from issuer import logging_setup, security, services, tokens, web
@@ -468,3 +468,33 @@ def test_compose_and_the_env_example_name_every_setting() -> None:
     for line in example.splitlines():
         if line.startswith(("CREDENTIALS_KEY_PASSPHRASE=", "CREDENTIALS_SECRET_KEY=", "POSTGRES_PASSWORD=")):
             assert "change-me" in line, f"a placeholder, never a real value: {line}"
+
+
+# --- several replicas starting at once -----------------------------------------------------------
+
+
+def test_replicas_running_init_at_the_same_time_on_postgresql_all_succeed(
+    postgres_schema_url: str, tmp_path: Path
+) -> None:
+    """Every container runs `credentials init` at start (deploy/entrypoint.sh). Started
+    together against an empty PostgreSQL, they must not trip over each other: one migrates
+    and loads the catalogue, the others wait for it and find nothing left to do."""
+    import subprocess
+    import sys
+
+    from tests.support import service_env
+
+    env = {**service_env(tmp_path, "https://certificaten.test"), "CREDENTIALS_DATABASE_URL": postgres_schema_url}
+    command = [sys.executable, "-m", "issuer.cli", "init"]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    runs = [subprocess.Popen(command, env=env, cwd=ROOT, **pipes) for _ in range(4)]  # type: ignore[call-overload]
+    outcomes = [run.communicate(timeout=180) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, [err[-2000:] for _, err in outcomes]
+    added = sorted(int(re.search(r"catalogue versions added: (\d+)", out).group(1)) for out, _ in outcomes)  # type: ignore[union-attr]
+    assert added[:-1] == [0, 0, 0] and added[-1] > 0
+    engine = create_engine(postgres_schema_url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM competences")).scalar_one()
+        versions = connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one()
+    engine.dispose()
+    assert count == added[-1] and versions == 1
