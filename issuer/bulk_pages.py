@@ -27,8 +27,6 @@ numbers, public ids and messages.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import secrets
 import threading
@@ -54,6 +52,7 @@ from issuer.catalogue import load_catalogue
 from issuer.db import DatabaseUnavailable, session_scope
 from issuer.keystore import KeyStoreError
 from issuer.models import BulkJob, Certificate, Organisation, User
+from issuer.spreadsheet import csv_bytes
 
 log = logging.getLogger(__name__)
 
@@ -515,17 +514,8 @@ def job_report(job_id: str) -> ResponseReturnValue:
             lines.append((int(line), [str(line), i18n.t("bulk.outcome.failed"), "", "", "", "", "",
                                       column_label(str(column), str(code), language),
                                       str(nl) if language == "nl" else str(en)]))  # fmt: skip
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(REPORT_COLUMNS[language])
-    writer.writerows(_spreadsheet_safe(cells) for _, cells in sorted(lines, key=lambda item: item[0]))
-    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    data = csv_bytes(REPORT_COLUMNS[language], (cells for _, cells in sorted(lines, key=lambda item: item[0])))
     return web.download(data, "text/csv", f"verslag-{job_id}.csv")
-
-
-def _spreadsheet_safe(cells: list[str]) -> list[str]:
-    # A cell starting with = + - @ would be run as a formula by a spreadsheet (CSV injection).
-    return ["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in cells]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from issuer.config import Settings, SettingsError
 from issuer.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.keystore import KeyStoreError
 from issuer.models import User
+from issuer.spreadsheet import csv_bytes
 
 if TYPE_CHECKING:
     from issuer.bulk import BulkOutcome
@@ -267,20 +268,17 @@ def cmd_bulk_issue(args: argparse.Namespace) -> int:
 
 
 def _bulk_report(settings: Settings, outcome: BulkOutcome) -> bytes:
-    import csv  # noqa: PLC0415
-    import io  # noqa: PLC0415
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["row", "status", "public_id", "verify_url", "problem"])
+    """One line per row (UTF-8 with BOM; cells a spreadsheet would run as formulas defused)."""
     lines: list[tuple[int, str, str, str]] = [
         *((line, "issued", public_id, "") for line, public_id in outcome.issued),
         *((line, "skipped", public_id, "issued before") for line, public_id in outcome.skipped),
         *((line, "failed", "", problem.message("en")) for line, problem in outcome.failed),
     ]
-    for line, status, public_id, note in sorted(lines):
-        writer.writerow([line, status, public_id, services.verify_url(settings, public_id) if public_id else "", note])
-    return buffer.getvalue().encode("utf-8")
+    rows = (
+        (line, status, public_id, services.verify_url(settings, public_id) if public_id else "", note)
+        for line, status, public_id, note in sorted(lines)
+    )
+    return csv_bytes(["row", "status", "public_id", "verify_url", "problem"], rows)
 
 
 class _ProgressBar:
