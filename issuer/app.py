@@ -80,7 +80,17 @@ def create_app(
         app.config.update(test_config)
     app.extensions["credentials"] = build_runtime(settings, verifier_only=verifier_only)
 
-    from issuer import api_v1, bulk_pages, portfolio, public, token_pages, web  # noqa: PLC0415 - they import this module
+    from issuer import (  # noqa: PLC0415 - they import this module
+        api_v1,
+        bulk_pages,
+        framework_pages,
+        portfolio,
+        public,
+        region_pages,
+        token_pages,
+        trust_pages,
+        web,
+    )
     from verifier import api as verifier_api  # noqa: PLC0415
     from verifier import pages as verifier_pages  # noqa: PLC0415
 
@@ -90,12 +100,16 @@ def create_app(
     app.register_blueprint(public.bp)
     app.register_blueprint(verifier_pages.bp)
     app.register_blueprint(verifier_api.bp)
+    trust_pages.init_app(app)
     if not verifier_only:
         web.init_app(app)
         token_pages.init_app(app)
         api_v1.init_app(app)
         portfolio.init_app(app)
         bulk_pages.init_app(app)
+        framework_pages.init_app(app)
+        region_pages.init_app(app)
+        trust_pages.init_staff(app)
 
     @app.errorhandler(DatabaseUnavailable)
     def _database_down(exc: DatabaseUnavailable) -> tuple[str, int]:

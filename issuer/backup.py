@@ -67,8 +67,8 @@ from credentials.keys import Ed25519Multikey
 from issuer import services
 from issuer.config import Settings
 from issuer.db import READS_ONLY_OPTION, DatabaseUnavailable, alembic_config, make_engine
-from issuer.keystore import KeyStore, KeyStoreError
-from issuer.models import Certificate, Organisation, Participant, SigningKey, StatusList
+from issuer.keystore import SECTOR_FOLDER, KeyStore, KeyStoreError
+from issuer.models import Certificate, Organisation, Participant, SectorKey, SigningKey, StatusList
 
 FORMAT = "kringloop-credentials-backup"
 FORMAT_VERSION = 1
@@ -78,7 +78,7 @@ SAMPLE_SIZE = 50  # certificates re-verified after a restore, spread over organi
 STATUS_CAP = 500  # revoked and suspended certificates re-verified on top of the sample
 _SAFE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _TABLE_MEMBER = re.compile(r"^db/([a-z_][a-z0-9_]{0,62})\.jsonl$")
-_KEY_MEMBER = re.compile(r"^keys/([a-z0-9][a-z0-9-]{0,63})/([a-z0-9][a-z0-9-]{0,63})\.pem$")
+_KEY_MEMBER = re.compile(r"^keys/(_sector|[a-z0-9][a-z0-9-]{0,63})/([a-z0-9][a-z0-9-]{0,63})\.pem$")
 _BATCH = 1000
 
 
@@ -214,14 +214,19 @@ def _write_archive(settings: Settings, engine: Engine, raw: IO[bytes], out: Path
                     name = f"db/{table.name}.jsonl"
                     _add_member(archive, name, spool)
                     hashes[name], counts[table.name] = digest.hexdigest(), count
-            key_rows = connection.execute(
-                select(Organisation.slug, SigningKey.fragment).join(
-                    Organisation, SigningKey.organisation_id == Organisation.id
+            key_rows: list[tuple[str, str]] = [
+                (slug, fragment)
+                for slug, fragment in connection.execute(
+                    select(Organisation.slug, SigningKey.fragment).join(
+                        Organisation, SigningKey.organisation_id == Organisation.id
+                    )
                 )
-            ).all()
+            ]
+            # The sector's own keys (they sign the trust list) live in the key store's _sector folder.
+            key_rows += [(SECTOR_FOLDER, fragment) for (fragment,) in connection.execute(select(SectorKey.fragment))]
         # After the snapshot: keys are only ever added, so every key it names is in the store.
         for slug, fragment in sorted(key_rows):
-            if not _SAFE.match(slug) or not _SAFE.match(fragment):
+            if not (slug == SECTOR_FOLDER or _SAFE.match(slug)) or not _SAFE.match(fragment):
                 raise BackupError(f"unsafe key name {slug}/{fragment} in the database")
             path = settings.keys_dir / slug / f"{fragment}.pem"
             try:
@@ -476,6 +481,9 @@ def _check_key_files_decrypt(settings: Settings, archive: Archive) -> None:
     }
     slugs = {str(row["id"]): row["slug"] for row in archive.rows("organisations")}
     expected = {(slugs[org_id], fragment): public for (org_id, fragment), public in public_keys.items()}
+    if "sector_keys" in archive.manifest["columns"]:  # archives made before migration 0004 have none
+        sector = archive.rows("sector_keys")
+        expected |= {(SECTOR_FOLDER, row["fragment"]): row["public_key_multibase"] for row in sector}
     if set(expected) != set(archive.keys):
         missing = sorted(f"{s}/{f}" for s, f in set(expected) - set(archive.keys))
         raise BackupError(f"the archive lacks key files for {', '.join(missing) or 'no key'}; it cannot be restored")
@@ -535,6 +543,11 @@ def _restore_into(
     _migrate(connection, settings, revision)
     metadata = MetaData()
     metadata.reflect(bind=connection)
+    # Some migrations seed reference data (0006: the labour-market regions). The database was
+    # empty before they ran, so what is there now is only that seed: the archive's rows replace it.
+    for name in reversed(manifest["tables"]):
+        if name in metadata.tables:
+            connection.execute(metadata.tables[name].delete())
     report = RestoreReport(revision=revision)
     for name in manifest["tables"]:
         if name not in metadata.tables:

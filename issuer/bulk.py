@@ -47,7 +47,7 @@ from credentials.jsonld import default_document_loader
 from credentials.keys import Ed25519Multikey
 from credentials.proofs import add_proof
 from credentials.statuslist import MIN_ENTRIES
-from issuer import services
+from issuer import services, trust
 from issuer.app import Runtime
 from issuer.catalogue import load_catalogue
 from issuer.models import Certificate, Competence, Organisation, StatusList, User
@@ -597,6 +597,8 @@ def issue_rows(
         def store(batch: Sequence[CheckedRow], prepared: list[services.PendingCertificate], signed: list[str]) -> None:
             for attempt in range(3):
                 try:
+                    # Suspended or ended while this run signed: store nothing more (issuer.trust).
+                    trust.may_issue(session, org)
                     for pending, text in zip(prepared, signed, strict=True):
                         session.add(services.certificate_row_json(pending, text))
                     services.audit_many(session, actor=actor, events=[services.issue_event(p) for p in prepared])

@@ -1,7 +1,7 @@
 """``credentials``: the command line for people, scripts and operators.
 
 The core's offline commands (keygen, sign, verify, demo) plus the service's:
-init, org, user, catalogue, issue, bulk-issue, pdf, portfolio, revoke, keys, audit, backup, restore
+init, org, user, catalogue, framework, issue, bulk-issue, pdf, portfolio, revoke, keys, audit, backup, restore
 and serve. They read the same ``CREDENTIALS_*`` settings as the server. Exit codes: 0 done, 1 refused
 (a clear message says why; nothing was changed), 2 usage error.
 """
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from credentials import cli as core_cli
-from issuer import services
+from issuer import services, trust
 from issuer.app import Runtime, build_runtime
 from issuer.config import Settings, SettingsError
 from issuer.db import DatabaseUnavailable, init_lock, session_scope, upgrade
@@ -48,6 +48,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         upgrade(rt.engine)
         with session_scope(rt.sessions) as session:
             added = services.sync_catalogue(session)
+            trust.ensure_sector_key(session, rt.context, actor=CLI_ACTOR)  # the trust list's signer
         print(f"Database ready ({_safe_url(rt.settings.database_url)}); catalogue versions added: {added}.")
         if args.demo:
             from issuer.demo import create_demo_data  # noqa: PLC0415 - demo only
@@ -84,10 +85,67 @@ def cmd_org_add(args: argparse.Namespace) -> int:
             contact_email=args.email,
             contact_phone=args.phone,
             website=args.website,
+            quality_mark=trust.clean_quality_mark(args.quality_mark),
         )
         did = org.did
     print(f"{'Created' if created else 'Already there'}: {args.slug} ({did})")
     print(f"DID document: {rt.settings.base_url}/orgs/{args.slug}/did.json")
+    return EXIT_OK
+
+
+def cmd_org_membership(args: argparse.Namespace) -> int:
+    """Suspend, end or reinstate a membership (issue 9, issuer.trust)."""
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        org = services.get_org(session, args.slug)
+        period = trust.change_membership(session, org=org, action=args.action, reason=args.reason, actor=CLI_ACTOR)
+        status, since = period.status, period.started_at
+    print(f"{args.slug}: membership {status} from {since:%Y-%m-%d %H:%M:%S} UTC")
+    return EXIT_OK
+
+
+def cmd_org_show(args: argparse.Namespace) -> int:
+    """An organisation's membership periods and keys."""
+    rt = _runtime(args)
+    with session_scope(rt.sessions, reads_only=True) as session:
+        org = services.get_org(session, args.slug)
+        member = trust.member_of(org, services.org_keys(session, org), trust.periods_of(session, org))
+    print(f"{member.name} ({member.slug}) {member.did}  quality mark: {member.quality_mark}")
+    for period in member.periods:
+        until = f"{period.end:%Y-%m-%d %H:%M:%S}" if period.end else "now"
+        print(f"  {period.status:<10} {period.start:%Y-%m-%d %H:%M:%S} .. {until}")
+    for key in member.keys:
+        state = "compromised" if key.compromised else "retired" if key.retired else "current"
+        print(f"  key {key.id.split('#', 1)[1]:<22} {state:<12} created {key.created:%Y-%m-%d}")
+    return EXIT_OK
+
+
+def cmd_sector_key_init(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        row, created = trust.ensure_sector_key(session, rt.context, actor=CLI_ACTOR)
+        vm = row.verification_method
+    print(f"{'Created' if created else 'Already there'}: sector key {vm}")
+    return EXIT_OK
+
+
+def cmd_sector_key_rotate(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        vm = trust.rotate_sector_key(session, rt.context, actor=CLI_ACTOR).verification_method
+    print(f"New sector key: {vm} (the old one stays in the DID document, retired)")
+    return EXIT_OK
+
+
+def cmd_sector_trust_list(args: argparse.Namespace) -> int:
+    """Write the signed trust list (or, with --dcc, the DCC registry) to a file."""
+    rt = _runtime(args)
+    with session_scope(rt.sessions, reads_only=True) as session:
+        sign = trust.sign_trust_list
+        document = trust.dcc_registry(session, rt.settings) if args.dcc else sign(session, rt.context)
+    data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    path = _write_atomically(args.out, data)
+    print(f"Wrote {path} ({len(data):,} bytes)")
     return EXIT_OK
 
 
@@ -138,6 +196,73 @@ def cmd_catalogue_list(args: argparse.Namespace) -> int:
             if competence.group == group.code:
                 print(f"  {competence.code:<28} {competence.name_nl}")
     print(f"\n{catalogue.framework.esco_attribution}")
+    return EXIT_OK
+
+
+def cmd_framework_show(args: argparse.Namespace) -> int:
+    from issuer import framework  # noqa: PLC0415
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        if args.json:
+            print(json.dumps(framework.published_document(session, rt.settings.base_url), ensure_ascii=False, indent=2))
+            return EXIT_OK
+        for version in framework.versions(session):
+            published = framework.published_at(version)
+            when = f"published {published:%Y-%m-%d} by {version.published_by}" if published else "draft"
+            print(f"version {version.number}: {when}" + (f" - {version.note}" if version.note else ""))
+            for change in framework.changes(session, version.number):
+                print(f"  {change.kind:<10} {change.code:<28} {change.name_nl}")
+        if args.version is not None:
+            framework.get_version(session, args.version)
+            print(f"\ncompetences of version {args.version}:")
+            for row in framework.rows_of(session, args.version):
+                print(f"  {row.code:<28} {row.status:<8} v{row.data['since_version']:<3} {row.data['name_nl']}")
+    return EXIT_OK
+
+
+def cmd_framework_draft(args: argparse.Namespace) -> int:
+    from issuer import framework  # noqa: PLC0415
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        number = framework.start_draft(session, actor=CLI_ACTOR).number
+    print(f"Draft of framework version {number} started (a copy of version {number - 1}).")
+    return EXIT_OK
+
+
+def cmd_framework_apply(args: argparse.Namespace) -> int:
+    from issuer import framework  # noqa: PLC0415
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise core_cli.UsageError(f"cannot read {args.file}: {exc}") from exc
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        number, count = framework.apply_changes(session, text, actor=CLI_ACTOR)
+    print(f"Applied {count} change(s) to the draft of framework version {number}.")
+    return EXIT_OK
+
+
+def cmd_framework_publish(args: argparse.Namespace) -> int:
+    from issuer import framework  # noqa: PLC0415
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        version = framework.publish(session, note=args.note, actor=CLI_ACTOR)
+        number, count = version.number, len(framework.changes(session, version.number))
+    print(f"Published framework version {number} ({count} change(s)); new certificates are issued under it.")
+    return EXIT_OK
+
+
+def cmd_framework_discard(args: argparse.Namespace) -> int:
+    from issuer import framework  # noqa: PLC0415
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        number = framework.discard_draft(session, actor=CLI_ACTOR)
+    print(f"Draft of framework version {number} discarded.")
     return EXIT_OK
 
 
@@ -363,6 +488,66 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_regions_list(args: argparse.Namespace) -> int:
+    from issuer import regions  # noqa: PLC0415 - only these commands need it
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        rows = regions.list_regions(session)
+        unplaced = regions.shops_without_region(session)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(row) for row in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row.code:<36} {'partnership' if row.in_partnership else '-':<12} {row.shops:>4} shop(s)  {row.name}")
+    for shop in unplaced:
+        legacy = f": {shop.legacy!r}" if shop.legacy else ""
+        print(f"shop {shop.id} ({shop.organisation}, {shop.name}) has no region{legacy}")
+    return EXIT_OK
+
+
+def cmd_regions_import(args: argparse.Namespace) -> int:
+    """All or nothing: every bad line is listed and nothing changes."""
+    from issuer import regions  # noqa: PLC0415
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        summary = regions.import_regions(session, Path(args.file).read_bytes(), actor=CLI_ACTOR)
+    added, changed = len(summary.added), len(summary.changed)
+    print(f"Regions imported: {added} added, {changed} changed, {summary.unchanged} unchanged.")
+    return EXIT_OK
+
+
+def cmd_regions_remove(args: argparse.Namespace) -> int:
+    from issuer import regions  # noqa: PLC0415
+
+    rt = _runtime(args)
+    with session_scope(rt.sessions) as session:
+        region = regions.find_region(session, args.region) or regions.get_region(session, args.region)
+        regions.remove_region(session, region=region, actor=CLI_ACTOR)
+    print(f"Region {args.region} removed.")
+    return EXIT_OK
+
+
+def cmd_regions_figures(args: argparse.Namespace) -> int:
+    """The protected figures as the CSV the sector admin's page exports."""
+    from issuer import regions  # noqa: PLC0415
+    from issuer.catalogue import load_catalogue  # noqa: PLC0415
+
+    rt = _runtime(args)
+    first, last = regions.parse_month(args.first, field_name="from"), regions.parse_month(args.last, field_name="to")
+    flt = regions.FigureFilter(first, last, args.region, args.partnership_only)
+    catalogue = load_catalogue()
+    with session_scope(rt.sessions, reads_only=True) as session:
+        figures = regions.regional_figures(session, flt)
+        names = regions.competence_names(session, "nl")
+    data = regions.figures_csv(figures, names=names, groups={g.code: g.name("nl") for g in catalogue.groups},
+                               levels={lv.code: lv.name("nl") for lv in catalogue.levels})  # fmt: skip
+    path = _write_atomically(args.out, data)
+    print(f"Wrote {path} ({len(figures.cells)} cells; fewer than {regions.THRESHOLD} people are never shown).")
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """One archive with the database and the encrypted key store (personal data: keep it safe)."""
     from issuer import backup  # noqa: PLC0415 - only this command needs it
@@ -499,7 +684,35 @@ def build_parser() -> argparse.ArgumentParser:
     org_add.add_argument("--email", help="contact e-mail shown to employers")
     org_add.add_argument("--phone", help="contact phone shown to employers")
     org_add.add_argument("--website")
+    org_add.add_argument("--quality-mark", default="geen", choices=["erkend", "in_aanvraag", "geen"])
     org_add.set_defaults(handler=cmd_org_add)
+    for action, text in (("suspend", "suspend a membership (issuing stops at once)"),
+                         ("end", "end a membership (issuing stops at once)"),
+                         ("reinstate", "reinstate a suspended or ended membership")):  # fmt: skip
+        change = org.add_parser(action, help=text)
+        change.add_argument("slug")
+        change.add_argument("--reason", required=True)
+        change.set_defaults(handler=cmd_org_membership, action=action)
+    org_show = org.add_parser("show", help="an organisation's membership periods and keys")
+    org_show.add_argument("slug")
+    org_show.set_defaults(handler=cmd_org_show)
+
+    sector = sub.add_parser("sector", help="the sector's own key and trust list").add_subparsers(
+        dest="sector_command", required=True
+    )
+    sector_key = sector.add_parser("key", help="the sector's did:web key").add_subparsers(
+        dest="sector_key_command", required=True
+    )
+    sector_key.add_parser("init", help="make the sector key when there is none (safe to run again)").set_defaults(
+        handler=cmd_sector_key_init
+    )
+    sector_key.add_parser("rotate", help="sign with a new sector key (the old one stays, retired)").set_defaults(
+        handler=cmd_sector_key_rotate
+    )
+    trust_list = sector.add_parser("trust-list", help="write the signed trust list (or the DCC registry) to a file")
+    trust_list.add_argument("--out", required=True, metavar="FILE")
+    trust_list.add_argument("--dcc", action="store_true", help="the DCC issuer registry (active members) instead")
+    trust_list.set_defaults(handler=cmd_sector_trust_list)
 
     user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="user_command", required=True)
     user_add = user.add_parser(
@@ -517,6 +730,22 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_list = catalogue.add_parser("list", help="list the competences")
     catalogue_list.add_argument("--json", action="store_true")
     catalogue_list.set_defaults(handler=cmd_catalogue_list)
+
+    fw = sub.add_parser("framework", help="the competence framework's versions").add_subparsers(
+        dest="framework_command", required=True
+    )
+    fw_show = fw.add_parser("show", help="the versions and their changes")
+    fw_show.add_argument("--version", type=int, help="also list this version's competences")
+    fw_show.add_argument("--json", action="store_true", help="the published versions as JSON")
+    fw_show.set_defaults(handler=cmd_framework_show)
+    fw.add_parser("draft", help="start a draft of the next version").set_defaults(handler=cmd_framework_draft)
+    fw_apply = fw.add_parser("apply", help="apply a JSON change file to the draft (all or nothing)")
+    fw_apply.add_argument("file", help='{"changes": [{"op": "add|reword|align|retire|undo", "code": ...}]}')
+    fw_apply.set_defaults(handler=cmd_framework_apply)
+    fw_publish = fw.add_parser("publish", help="publish the draft; new certificates are issued under it")
+    fw_publish.add_argument("--note", required=True, help="what changed and why (shown publicly)")
+    fw_publish.set_defaults(handler=cmd_framework_publish)
+    fw.add_parser("discard", help="throw the draft away").set_defaults(handler=cmd_framework_discard)
 
     issue = sub.add_parser("issue", help="issue a certificate; prints its public verify URL")
     issue.add_argument("--org", required=True)
@@ -567,6 +796,28 @@ def build_parser() -> argparse.ArgumentParser:
     keys_compromise.add_argument("--key", required=True, help="key fragment, e.g. key-1a2b… (see keys list)")
     keys_compromise.add_argument("--no-reissue", action="store_true", help="revoke only, do not re-issue")
     keys_compromise.set_defaults(handler=cmd_keys_compromise)
+
+    regions_cmd = sub.add_parser("regions", help="labour-market regions and the figures per region").add_subparsers(
+        dest="regions_command", required=True
+    )
+    regions_list = regions_cmd.add_parser("list", help="the regions, their shops, and shops without a region")
+    regions_list.add_argument("--json", action="store_true")
+    regions_list.set_defaults(handler=cmd_regions_list)
+    regions_import = regions_cmd.add_parser(
+        "import", help="add or change regions from a CSV file (name,in_sector_partnership[,code]); all or nothing"
+    )
+    regions_import.add_argument("file")
+    regions_import.set_defaults(handler=cmd_regions_import)
+    regions_remove = regions_cmd.add_parser("remove", help="remove a region no shop is in")
+    regions_remove.add_argument("region", help="its code or name")
+    regions_remove.set_defaults(handler=cmd_regions_remove)
+    regions_figures = regions_cmd.add_parser("figures", help="write the anonymous figures per region as CSV")
+    regions_figures.add_argument("--from", dest="first", required=True, metavar="YYYY-MM")
+    regions_figures.add_argument("--to", dest="last", required=True, metavar="YYYY-MM")
+    regions_figures.add_argument("--region", help="one region's code (or onbekend)")
+    regions_figures.add_argument("--partnership-only", action="store_true")
+    regions_figures.add_argument("--out", required=True)
+    regions_figures.set_defaults(handler=cmd_regions_figures)
 
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     audit_verify = audit.add_parser("verify", help="check the audit log's hash chain")

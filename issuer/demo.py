@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from issuer import services
+from issuer import framework, services
 from issuer.models import Certificate, Participant
 
 DEMO_ORG = "kringloop-demo"
@@ -97,6 +97,12 @@ def create_demo_data(session: Session, ctx: services.Context) -> list[DemoLogin]
             session, ctx, org=org, competence_code="VAK-KLANTEN-HELPEN", level="1", actor=actor,
             participant=first, supervisor=supervisor, shop=shop,
         )  # fmt: skip
+        # A local competence the demo organisation proposes for the shared framework (part B).
+        framework.propose(session, org=org, actor=DEMO_ADMIN, fields={
+            "group": "craft-and-work", "name_nl": "Fietsen repareren",
+            "description_nl": "Maakt gebruikte fietsen weer veilig en klaar voor de verkoop.",
+            "criteria_nl": "Plakt een band\nStelt de remmen af\nControleert licht en bel",
+        })  # fmt: skip
     holder = session.execute(
         select(Participant).where(Participant.organisation_id == org.id, Participant.name == DEMO_PARTICIPANTS[0])
     ).scalar_one_or_none()

@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from credentials.keys import Ed25519Multikey
 
 _SAFE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# The folder of the sector's own did:web keys (issuer.trust): no organisation slug starts with "_".
+SECTOR_FOLDER = "_sector"
 
 
 class KeyStoreError(RuntimeError):
@@ -34,7 +36,7 @@ class KeyStore:
         self._lock = threading.Lock()
 
     def _path(self, org_slug: str, fragment: str) -> Path:
-        if not _SAFE.match(org_slug) or not _SAFE.match(fragment):
+        if not (org_slug == SECTOR_FOLDER or _SAFE.match(org_slug)) or not _SAFE.match(fragment):
             raise KeyStoreError(f"unsafe key path {org_slug!r}/{fragment!r}")
         return self.directory / org_slug / f"{fragment}.pem"
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("sector_admin", "org_admin", "supervisor")
 MEMBERSHIP = ("active", "suspended", "ended")
+QUALITY_MARKS = ("erkend", "in_aanvraag", "geen")  # recognised, applied for, none
 
 
 class Base(DeclarativeBase):
@@ -44,6 +45,8 @@ class Organisation(Base):
     member_since: Mapped[datetime]
     membership_changed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # The branch association's quality mark (see QUALITY_MARKS); shown in the trust list.
+    quality_mark: Mapped[str] = mapped_column(String(16), default="geen", server_default="geen")
 
     shops: Mapped[list[Shop]] = relationship(back_populates="organisation", order_by="Shop.name")
 
@@ -55,9 +58,13 @@ class Shop(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     name: Mapped[str] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
-    region: Mapped[str | None] = mapped_column(String(100))  # arbeidsmarktregio
+    # Free text from before regions were data; since migration 0006 only a value that matched
+    # no region is kept here, for the sector admin to fix (issuer.regions).
+    region: Mapped[str | None] = mapped_column(String(100))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)  # arbeidsmarktregio
 
     organisation: Mapped[Organisation] = relationship(back_populates="shops")
+    labour_region: Mapped[Region | None] = relationship()
 
 
 class User(Base):
@@ -163,6 +170,9 @@ class Certificate(Base):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     competence_id: Mapped[int] = mapped_column(ForeignKey("competences.id"))
+    # The competence framework version it was issued under (issuer.framework); the
+    # competence row above is that version's, with the texts the certificate carries.
+    framework_version: Mapped[str] = mapped_column(String(16))
     level: Mapped[str] = mapped_column(String(8))
     credential_json: Mapped[str] = mapped_column(Text)
     status_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
@@ -257,5 +267,107 @@ class BulkJob(Base):
     total: Mapped[int] = mapped_column(Integer)
     done: Mapped[int] = mapped_column(Integer, default=0)
     result: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+# --- Part A (issue 9): trust registry, membership periods and the sector's own key ----------
+
+
+class MembershipPeriod(Base):
+    """One period of an organisation's membership: ``status`` (see MEMBERSHIP) from
+    ``started_at`` until ``ended_at`` (None: still so). The periods of an organisation follow
+    each other without gaps; the open one matches ``Organisation.membership``. The verifier
+    judges a signature by the period that covers its moment, so a lifted suspension is
+    remembered."""
+
+    __tablename__ = "membership_periods"
+    __table_args__ = (Index("ix_membership_periods_org", "organisation_id", "started_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(300))
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class SectorKey(Base):
+    """A key of the sector's own did:web (the branch association), which signs the trust
+    list. The private part is in the key store (``_sector/<fragment>.pem``)."""
+
+    __tablename__ = "sector_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fragment: Mapped[str] = mapped_column(String(64), unique=True)
+    verification_method: Mapped[str] = mapped_column(String(400), unique=True)
+    public_key_multibase: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    compromised_at: Mapped[datetime | None]
+
+
+# --- Part B (issue 9): competence framework governance --------------------------------------
+
+
+class FrameworkVersion(Base):
+    """A version of the shared competence framework. ``state`` is ``draft`` (the sector
+    admin is preparing it; at most one) or ``published`` (never changed again). The
+    version's competences are the ``competences`` rows whose ``version`` is ``number``."""
+
+    __tablename__ = "framework_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)  # the change note, required to publish
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(300))
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[str | None] = mapped_column(String(300))
+
+
+class CompetenceProposal(Base):
+    """A local competence a member organisation proposes for the shared framework;
+    ``state`` is ``pending``, ``adopted`` (into draft ``adopted_version`` as
+    ``adopted_code``) or ``declined`` (with ``decision_reason``)."""
+
+    __tablename__ = "competence_proposals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    proposed_by: Mapped[str] = mapped_column(String(300))
+    group: Mapped[str] = mapped_column(String(32))
+    name_nl: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    description_nl: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    criteria_nl: Mapped[str] = mapped_column(Text)
+    criteria_en: Mapped[str | None] = mapped_column(Text)
+    esco: Mapped[list[str]] = mapped_column(JSON)  # ESCO skill URIs
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(300))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    adopted_code: Mapped[str | None] = mapped_column(String(64))
+    adopted_version: Mapped[int | None] = mapped_column(Integer)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+# --- Part C (issue 9): labour-market regions and regional figures ---------------------------
+
+
+class Region(Base):
+    """A labour-market region (arbeidsmarktregio): seeded by migration 0006 from
+    ``issuer/catalogue/arbeidsmarktregios.csv``, kept up to date by the sector admin.
+    ``code`` is a stable key for links and files; ``in_partnership`` marks the regions of
+    the current sector partnership."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    in_partnership: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

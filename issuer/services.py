@@ -41,6 +41,8 @@ from issuer.models import (
     AuditHead,
     Certificate,
     Competence,
+    FrameworkVersion,
+    MembershipPeriod,
     Organisation,
     Participant,
     Shop,
@@ -258,47 +260,65 @@ def verify_audit_chain(session: Session) -> list[str]:
 
 
 def sync_catalogue(session: Session) -> int:
-    """Load the shipped catalogue into the database; adds new versions, keeps old ones.
+    """Load the shipped catalogue into the database as its framework version (1), published.
 
-    A competence no longer active in the catalogue is marked retired; certificates
-    issued under it keep their stored JSON and keep verifying. Returns how many
-    versions were added.
+    Adds what is missing and brings the shipped version's rows back to the shipped status;
+    later versions are made in the service itself (issuer.framework) and are left alone.
+    Certificates keep their stored JSON and keep verifying. Returns how many rows were added.
     """
     catalogue = load_catalogue()
+    version = catalogue.framework.version
     added = 0
-    known = {(c.code, c.version): c for c in session.execute(select(Competence)).scalars()}
+    known = {c.code: c for c in session.execute(select(Competence).where(Competence.version == version)).scalars()}
     for entry in catalogue.competences:
-        key = (entry.code, entry.since_version)
-        data = entry.to_json()
-        row = known.get(key)
+        row = known.get(entry.code)
         if row is None:
-            session.add(
-                Competence(
-                    code=entry.code, version=entry.since_version, group=entry.group, status=entry.status, data=data
-                )
-            )
+            data = entry.to_json()
+            session.add(Competence(code=entry.code, version=version, group=entry.group, status=entry.status, data=data))
             added += 1
         elif row.status != entry.status:
             row.status = entry.status
+    number = int(version)
+    if session.execute(select(FrameworkVersion).where(FrameworkVersion.number == number)).scalar_one_or_none() is None:
+        published = datetime.combine(catalogue.framework.published, datetime.min.time(), tzinfo=UTC)
+        session.add(
+            FrameworkVersion(
+                number=number, state="published", note="Eerste versie van het competentiekader (meegeleverd).",
+                created_at=published, created_by="catalogue", published_at=published, published_by="catalogue",
+            )
+        )  # fmt: skip
     return added
 
 
+def issuing_version(session: Session) -> str | None:
+    """The framework version certificates are issued under: the newest published one
+    (None in a database that has no published version yet)."""
+    number = session.execute(
+        select(func.max(FrameworkVersion.number)).where(FrameworkVersion.state == "published")
+    ).scalar_one_or_none()
+    return None if number is None else str(number)
+
+
 def get_competence(session: Session, code: str) -> Competence:
-    """The newest active version of a competence; ServiceError when unknown or retired."""
+    """The competence as the newest published framework version has it; ServiceError when
+    that version does not have it or has retired it."""
     code = (code or "").strip().upper()
     if not code:
         raise ServiceError("choose a competence", code="required", field="competence")
-    rows = (
-        session.execute(select(Competence).where(Competence.code == code).order_by(Competence.id.desc()))
-        .scalars()
-        .all()
-    )
-    if not rows:
+    version = issuing_version(session)
+    query = select(Competence).where(Competence.code == code)
+    if version is not None:
+        query = query.where(Competence.version == version)
+    row = session.execute(query.order_by(Competence.id.desc()).limit(1)).scalar_one_or_none()
+    if row is None:
         raise NotFound(f"unknown competence {code!r}", code="unknown_competence", field="competence", value=code)
-    active = [r for r in rows if r.status == "active"]
-    if not active:
-        raise ServiceError(f"competence {code!r} is retired", code="retired_competence", field="competence")
-    return active[0]
+    if row.status != "active":
+        raise ServiceError(
+            f"competence {code!r} is retired (framework version {row.version})",
+            code="retired_competence",
+            field="competence",
+        )
+    return row
 
 
 def competence_entry(row: Competence) -> CatalogueCompetence:
@@ -306,9 +326,12 @@ def competence_entry(row: Competence) -> CatalogueCompetence:
 
 
 def active_competences(session: Session) -> list[Competence]:
-    return list(
-        session.execute(select(Competence).where(Competence.status == "active").order_by(Competence.code)).scalars()
-    )
+    """The competences that can be issued: active in the newest published framework version."""
+    query = select(Competence).where(Competence.status == "active")
+    version = issuing_version(session)
+    if version is not None:
+        query = query.where(Competence.version == version)
+    return list(session.execute(query.order_by(Competence.code)).scalars())
 
 
 # --- organisations, shops, users, participants ---------------------------------------
@@ -331,9 +354,11 @@ def create_organisation(
     contact_email: str | None = None,
     contact_phone: str | None = None,
     website: str | None = None,
+    quality_mark: str = "geen",
 ) -> tuple[Organisation, bool]:
-    """Create a member organisation with its first signing key. Idempotent on ``slug``
-    (same name: returns the existing one, created=False; another name: Conflict)."""
+    """Create a member organisation with its first signing key and its first membership
+    period (active from now). Idempotent on ``slug`` (same name: returns the existing one,
+    created=False; another name: Conflict)."""
     slug = (slug or "").strip()
     if not _SLUG.match(slug):
         raise ServiceError(
@@ -358,9 +383,11 @@ def create_organisation(
         membership="active",
         member_since=moment,
         created_at=moment,
+        quality_mark=quality_mark,
     )
     session.add(org)
     session.flush()
+    session.add(MembershipPeriod(organisation_id=org.id, status="active", started_at=moment, actor=actor))
     _new_key(session, ctx, org)
     _ensure_status_lists(session, ctx, org)
     audit(session, actor=actor, action="org.create", organisation_id=org.id, subject=slug, details={"name": org.name})
@@ -370,11 +397,18 @@ def create_organisation(
 def add_shop(
     session: Session, *, org: Organisation, name: str, actor: str, city: str | None = None, region: str | None = None
 ) -> Shop:
+    """A shop of ``org`` (idempotent on the name). ``region`` is a labour-market region's
+    code or name (any spelling, see :func:`issuer.regions.find_region`); unknown is refused."""
+    from issuer.regions import find_region  # noqa: PLC0415 - issuer.regions imports this module
+
     clean = clean_text(name, field="name", max_length=MAX_NAME) or ""
     shop = session.execute(select(Shop).where(Shop.organisation_id == org.id, Shop.name == clean)).scalar_one_or_none()
     if shop is not None:
         return shop
-    shop = Shop(organisation_id=org.id, name=clean, city=city, region=region)
+    labour_region = find_region(session, region) if region else None
+    if region and labour_region is None:
+        raise NotFound("no such labour-market region", code="unknown_region", field="region", value=region)
+    shop = Shop(organisation_id=org.id, name=clean, city=city, region_id=labour_region.id if labour_region else None)
     session.add(shop)
     session.flush()
     audit(session, actor=actor, action="shop.create", organisation_id=org.id, subject=str(shop.id))
@@ -1044,6 +1078,7 @@ def certificate_row_json(pending: PendingCertificate, signed_json: str) -> Certi
         participant_id=pending.participant.id if pending.participant else None,
         supervisor_id=pending.supervisor.id if pending.supervisor else None,
         competence_id=pending.competence.id,
+        framework_version=pending.competence.version,
         level=pending.level,
         credential_json=signed_json,
         status_list_id=pending.status_list.id,
@@ -1089,16 +1124,18 @@ def issue_certificate(
     supervisor: User | None = None,
     shop: Shop | None = None,
     external_ref: str | None = None,
+    competence: Competence | None = None,
 ) -> Certificate:
     """Build, sign and store one certificate, with its status index and audit event.
 
     Everything happens in the caller's transaction: if anything fails before the
     commit (even after signing), nothing is stored and no status index is used.
+    ``competence``: a given framework version's row (a re-issue keeps the original's).
     """
     pending = prepare_certificate(
         session, ctx, org=org, competence_code=competence_code, level=level, participant=participant,
         holder_name=holder_name, evidence=evidence, issued_on=issued_on, valid_until=valid_until,
-        supervisor=supervisor, shop=shop, external_ref=external_ref,
+        supervisor=supervisor, shop=shop, external_ref=external_ref, competence=competence,
     )  # fmt: skip
     if pending.external_ref:
         # Bulk issuance recognises a row by this key: a later bulk row (file or API) with the
@@ -1248,6 +1285,7 @@ def mark_compromised(
                 ctx,
                 org=org,
                 competence_code=old.competence.code,
+                competence=old.competence,  # the same texts, even if retired since
                 level=old.level,
                 actor=actor,
                 participant=old.participant,

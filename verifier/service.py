@@ -8,8 +8,9 @@ the answer (a verdict and the issuing organisation's contact details).
 * Status lists come from the database; any other URL is "unavailable", never fetched.
 * The trust registry accepts an issuer only when it is a member organisation and the
   signing key was its own, existed, and was neither retired nor compromised at the
-  time of signing. For certificates this service issued, that time is taken from its
-  own records, not from the proof (which a key holder could backdate).
+  time of signing, and the membership period covering that time was active (see
+  :mod:`verifier.registry`). For certificates this service issued, that time is taken
+  from its own records, not from the proof (which a key holder could backdate).
 * Suspension lives in a parallel list at the same index (the OB schema allows only
   one ``credentialStatus``): a suspended certificate fails ``status`` with ``suspended``.
 """
@@ -20,7 +21,7 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -41,9 +42,11 @@ from credentials.verify import (
     issuer_id,
     verify_credential,
 )
+from issuer import trust
 from issuer.config import Settings
-from issuer.models import Certificate, Organisation, SigningKey, StatusList
+from issuer.models import Certificate, MembershipPeriod, Organisation, SigningKey, StatusList
 from issuer.services import aware_utc
+from verifier import registry
 
 # Limits that keep the effort for hostile input bounded (documented in the OpenAPI text).
 MAX_JSON_BYTES = 256 * 1024
@@ -52,7 +55,6 @@ MAX_DEPTH = 32
 # pyld's work grows faster than linearly with values and repeated types.
 MAX_NODES = 2_000
 MAX_ARRAY = 100
-CLOCK_SKEW = timedelta(minutes=5)
 
 VERDICTS = ("valid", "revoked", "suspended", "expired", "invalid", "not-found", "withdrawn")
 
@@ -153,6 +155,7 @@ class Records:
         self.session = session
         self._orgs: dict[str, Organisation | None] = {}
         self._keys: dict[int, list[SigningKey]] = {}
+        self._periods: dict[int, list[MembershipPeriod]] = {}
         self._lists: dict[tuple[str, int, str], StatusList | None] = {}
 
     def org_by_did(self, did: str) -> Organisation | None:
@@ -168,6 +171,11 @@ class Records:
                 self.session.execute(select(SigningKey).where(SigningKey.organisation_id == org.id)).scalars()
             )
         return self._keys[org.id]
+
+    def periods(self, org: Organisation) -> list[MembershipPeriod]:
+        if org.id not in self._periods:
+            self._periods[org.id] = trust.periods_of(self.session, org)
+        return self._periods[org.id]
 
     def status_row(self, slug: str, sequence: int, purpose: str) -> StatusList | None:
         key = (slug, sequence, purpose)
@@ -244,7 +252,8 @@ class RecordsStatusLookup:
 
 
 class MembershipRegistry:
-    """The sector's trust registry, read from the service's records."""
+    """The sector's trust registry, read from the service's records: the same rules as a
+    verifier working from the published trust list (:func:`verifier.registry.decide`)."""
 
     def __init__(self, records: Records, *, issued_at: datetime | None = None):
         self.records = records
@@ -253,44 +262,14 @@ class MembershipRegistry:
 
     def decide(self, *, issuer: str, verification_method: str, signed_at: datetime | None) -> TrustDecision:
         org = self.records.org_by_did(issuer)
-        if org is None:
-            return TrustDecision(False, "not_a_member", f"{issuer} is not a member organisation of the sector")
-        key = next((k for k in self.records.keys(org) if k.verification_method == verification_method), None)
-        if key is None:
-            return TrustDecision(False, "unknown_key", f"the signing key is not a key of {org.name}")
-        ours = self.issued_at is not None
-        compromised = aware_utc(key.compromised_at)
-        retired = aware_utc(key.retired_at)
-        details = {"organisation": org.slug}
-        # Everything a member's key legitimately signed is in our records. A signature by a
-        # compromised or retired key that is not, is new: its claimed date proves nothing.
-        if not ours and compromised is not None:
-            return TrustDecision(False, "key_compromised", "signed with a key that was marked compromised", details)
-        if not ours and retired is not None:
-            return TrustDecision(False, "key_retired", "signed with a key that was retired", details)
-        moment = self.issued_at or signed_at
-        if moment is None:
-            return TrustDecision(False, "no_signing_time", "the certificate does not say when it was signed")
-        if moment + CLOCK_SKEW < (aware_utc(key.created_at) or moment):
-            return TrustDecision(False, "key_not_yet_valid", "signed before the key existed", details)
-        # Our records keep whole seconds: a certificate we recorded in the very second its key
-        # was marked compromised was issued before the marking (which revoked it anyway).
-        if compromised is not None and (moment > compromised if ours else moment >= compromised):
-            return TrustDecision(False, "key_compromised", "signed after the key was marked compromised", details)
-        if retired is not None and moment > retired + CLOCK_SKEW:
-            return TrustDecision(False, "key_retired", "signed after the key was retired", details)
-        member_since = aware_utc(org.member_since)
-        if member_since is not None and moment + CLOCK_SKEW < member_since:
-            return TrustDecision(False, "not_yet_member", f"signed before {org.name} was a member", details)
-        changed = aware_utc(org.membership_changed_at)
-        if org.membership != "active" and (changed is None or moment >= changed):
-            return TrustDecision(
-                False,
-                f"membership_{org.membership}",
-                f"signed while the membership of {org.name} was {org.membership}",
-                details,
-            )
-        return TrustDecision(True, reason=f"{org.name} is a member of the sector", details=details)
+        member = None if org is None else trust.member_of(org, self.records.keys(org), self.records.periods(org))
+        return registry.decide(
+            member,
+            issuer=issuer,
+            verification_method=verification_method,
+            signed_at=signed_at,
+            recorded_at=self.issued_at,
+        )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import stat
 import subprocess
 import sys
@@ -139,10 +140,11 @@ def test_the_archive_holds_the_database_and_the_encrypted_keys_and_is_private(ar
         keys = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.name.startswith("keys/")}  # type: ignore[union-attr]
     assert manifest["format_version"] == 1 and manifest["base_url"] == BASE
     assert manifest["alembic_revision"] == HEAD
+    assert any(name.startswith("keys/_sector/") for name in keys), "the sector's trust-list key is in the archive"
     tables = manifest["tables"]
     assert tables.index("organisations") < tables.index("signing_keys") < tables.index("certificates")
     assert manifest["counts"]["organisations"] == 2 and manifest["counts"]["certificates"] >= 10
-    assert len(keys) == manifest["keys"] == 4  # de-kring: first + rotated; het-warenhuis: compromised + new
+    assert len(keys) == manifest["keys"] == 5  # de-kring: first + rotated; het-warenhuis: compromised + new; sector
     assert all(pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") for pem in keys.values())
     assert set(manifest["members"]) == {*(f"db/{t}.jsonl" for t in tables), *keys}
 
@@ -179,6 +181,9 @@ def test_restore_brings_back_every_certificate_verifying_as_before(
         for pid, verdict in ((public_id, "valid"), (revoked, "revoked")):
             with urllib.request.urlopen(f"{base}/c/{pid}", timeout=10) as response:  # noqa: S310 - loopback
                 assert f'data-verification-status="{verdict}"' in response.read().decode()
+        # The sector's key came back too: the restored service signs its trust list again.
+        with urllib.request.urlopen(f"{base}/.well-known/kringloop-trust-list.json", timeout=10) as response:  # noqa: S310
+            assert response.status == 200 and "het-warenhuis" in response.read().decode()
 
 
 def test_restore_from_postgresql_into_sqlite(
@@ -202,6 +207,7 @@ def _unchanged(env: dict[str, str]) -> None:
 def test_restore_into_a_database_with_data_is_refused(source: dict[str, str], archive: Path, tmp_path: Path) -> None:
     target = service_env(tmp_path, BASE)
     cli(target, "init")  # the catalogue is data
+    shutil.rmtree(tmp_path / "keys")  # init also made the sector's key: only the database holds data now
     refused = run(target, "restore", str(archive))
     assert refused.returncode == 1 and "already holds data" in refused.stderr, refused.stderr
     assert not list((tmp_path / "keys").rglob("*.pem"))

@@ -142,8 +142,58 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("web.rotate_key", "POST"): only(ADMIN_A, 302),
     ("web.sector", "GET"): only(SECTOR, 200),
     # --- sector layer (issue 9): trust registry and membership ---
+    # Public documents; the test world has no sector key (credentials init makes it): no DID
+    # document yet (404) and no signed trust list (503). tests/issuer/test_trust.py has them with.
+    ("trust_public.did_document", "GET"): everyone(404),
+    ("trust_public.trust_list", "GET"): everyone(503),
+    ("trust_public.dcc_registry", "GET"): everyone(200),
+    # Sector admin only; the POSTs carry no reason or choice: refused (400), nothing changes.
+    ("trust_pages.admit", "GET"): only(SECTOR, 200),
+    ("trust_pages.admit", "POST"): only(SECTOR, 400),
+    ("trust_pages.organisation", "GET"): only(SECTOR, 200),
+    ("trust_pages.suspend", "POST"): only(SECTOR, 400),
+    ("trust_pages.end", "POST"): only(SECTOR, 400),
+    ("trust_pages.reinstate", "POST"): only(SECTOR, 400),
+    ("trust_pages.quality_mark", "POST"): only(SECTOR, 400),
+    ("trust_pages.overview", "GET"): only(SECTOR, 200),
     # --- sector layer (issue 9): competence framework governance ---
+    # The public framework page and JSON answer everyone. The sector admin's routes run in
+    # this order: start a draft (v2), add and reword a competence, retire and undo, publish
+    # (302); throwing away a draft then finds none (409). The world has no proposal (404).
+    ("framework_pages.public", "GET"): everyone(200),
+    ("framework_pages.public_json", "GET"): everyone(200),
+    ("framework_pages.overview", "GET"): only(SECTOR, 200),
+    ("framework_pages.version", "GET"): only(SECTOR, 200),
+    ("framework_pages.start_draft", "POST"): only(SECTOR, 302),
+    ("framework_pages.draft", "GET"): only(SECTOR, 200),
+    ("framework_pages.competence_new", "GET"): only(SECTOR, 200),
+    ("framework_pages.competence_new", "POST"): only(SECTOR, 302),
+    ("framework_pages.competence_edit", "GET"): only(SECTOR, 200),
+    ("framework_pages.competence_edit", "POST"): only(SECTOR, 302),
+    ("framework_pages.competence_retire", "POST"): only(SECTOR, 302),
+    ("framework_pages.competence_undo", "POST"): only(SECTOR, 302),
+    ("framework_pages.publish", "GET"): only(SECTOR, 200),
+    ("framework_pages.publish", "POST"): only(SECTOR, 302),
+    ("framework_pages.discard", "POST"): only(SECTOR, 409),
+    ("framework_pages.proposals", "GET"): only(SECTOR, 200),
+    ("framework_pages.proposal", "GET"): only(SECTOR, 404),
+    ("framework_pages.adopt", "POST"): only(SECTOR, 404),
+    ("framework_pages.decline", "POST"): only(SECTOR, 404),
+    ("framework_pages.my_proposals", "GET"): only(ADMIN_A, 200),
+    ("framework_pages.propose", "GET"): only(ADMIN_A, 200),
+    ("framework_pages.propose", "POST"): only(ADMIN_A, 302),
     # --- sector layer (issue 9): regional figures ---
+    ("regions.figures", "GET"): only(SECTOR, 200),
+    ("regions.figures_csv", "GET"): only(SECTOR, 200),
+    ("regions.region_list", "GET"): only(SECTOR, 200),
+    ("regions.region_file", "GET"): only(SECTOR, 200),
+    ("regions.region_add", "POST"): only(SECTOR, 302),
+    ("regions.region_update", "POST"): only(SECTOR, 302),  # Achterhoek, no shops
+    ("regions.region_delete", "POST"): only(SECTOR, 302),  # idem: removed
+    ("regions.region_import", "POST"): only(SECTOR, 400),  # posted without a file
+    ("regions.sector_shop_region", "POST"): only(SECTOR, 302),  # shop 1 is A's
+    ("regions.org_shops", "GET"): only(ADMIN_A, 200),
+    ("regions.org_shop_region", "POST"): only(ADMIN_A, 302),
     # Several certificates at once (CSV upload): organisation staff; the job is A's finished one.
     ("bulk_pages.upload_form", "GET"): org_a_staff(200, supervisor_b=200),
     ("bulk_pages.upload", "POST"): org_a_staff(400, supervisor_b=400),  # posted without a file
@@ -226,9 +276,22 @@ def route_values(rule: Rule, world: World) -> dict[str, Any]:
         "token_id": 1,  # made by admin A through api_tokens.new (see EXPECTED)
         "path": "bestaat-niet",
         "job_id": world.a.spare.get("bulk_job", ""),  # see finished_bulk_job
+        "version_number": 1,  # framework version 1 (the shipped catalogue)
+        "competence_code": "CIRC-SORTEREN",
+        "proposal_id": 1,  # none exists in this world
+        "region_code": "achterhoek",  # a seeded region without shops
+        "shop_id": 1,  # organisation A's shop (made first)
         "public_id": world.a.spare[spare[rule.endpoint]] if rule.endpoint in spare else world.a.certificate,
     }
     return {name: values[name] for name in rule.arguments}
+
+
+FRAMEWORK_TEXTS = {
+    "name_nl": "Kleding herstellen", "name_en": "Mending clothes", "description_nl": "Herstelt kleding.",
+    "description_en": "Mends clothes.", "criteria_nl": "Naait\nStrijkt\nControleert",
+    "criteria_en": "Sews\nIrons\nChecks",
+    "esco": "http://data.europa.eu/esco/skill/58c089ab-338b-4e4c-8117-7c1fcc89af69",
+}  # fmt: skip
 
 
 def post_body(endpoint: str, world: World) -> dict[str, str]:
@@ -244,6 +307,15 @@ def post_body(endpoint: str, world: World) -> dict[str, str]:
         "web.certificate_lift": {"reason": "Nagekeken"},
         "api_tokens.new": {"name": "Koppeling", "scopes": "issue"},
         "api_tokens.revoke": {"confirm": "yes"},
+        "regions.region_add": {"name": "Nieuwe Regio", "in_partnership": "no"},
+        "regions.region_update": {"name": "Achterhoek", "in_partnership": "yes"},
+        "regions.sector_shop_region": {"region": "rijnmond"},
+        "regions.org_shop_region": {"region": "midden-utrecht"},
+        "framework_pages.competence_new": {"code": "CIRC-TEST-NIEUW", "group": "circular", **FRAMEWORK_TEXTS},
+        "framework_pages.competence_edit": {**FRAMEWORK_TEXTS, "name_nl": "Spullen sorteren (nieuw)"},
+        "framework_pages.publish": {"note": "Nieuwe competentie", "confirm": "yes"},
+        "framework_pages.discard": {"confirm": "yes"},
+        "framework_pages.propose": {"group": "circular", **FRAMEWORK_TEXTS},
     }.get(endpoint, {})
 
 
