@@ -59,7 +59,7 @@ PER_PAGE_MAX: Final = 100
 ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISSUE_FIELDS: Final = ("holder_name", "participant_id", "competence", "level", "evidence", "issued_on", "external_ref")
 PARTICIPANT_FIELDS: Final = ("name", "email", "shop")
-STATUS_FIELDS: Final = ("reason",)
+STATUS_FIELDS: Final = ("reason", "category")
 REALM: Final = 'Bearer realm="kringloop-api"'
 
 P = ParamSpec("P")
@@ -807,11 +807,16 @@ def change_status(public_id: str, action: str) -> ResponseReturnValue:
     reason = fields.text("reason", required=True)
     if reason is not None:
         fields.check("reason", lambda: services.clean_text(reason, field="reason", max_length=services.MAX_REASON))
+    extra: dict[str, str] = {}
+    if action == "revoke":  # what the public page says about why; "other" when not given
+        category = fields.text("category") or "other"
+        fields.check("category", lambda: services.check_revocation_category(category))
+        extra["category"] = category
     if fields.problems or reason is None:
         raise invalid(fields.problems)
     with session_scope(runtime().sessions) as db:
         cert = own_certificate(db, own_organisation(db), public_id, shown=False)
-        STATUS_CHANGES[action](db, runtime().context, cert=cert, reason=reason, actor=caller().actor)
+        STATUS_CHANGES[action](db, runtime().context, cert=cert, reason=reason, actor=caller().actor, **extra)
         data = certificate_data(cert)
     return _json(data)
 
@@ -1078,7 +1083,12 @@ OPENAPI_PART: Final[dict[str, Any]] = {
             },
             "StatusChange": {
                 "type": "object", "required": ["reason"], "additionalProperties": False,
-                "properties": {"reason": {"type": "string", "maxLength": services.MAX_REASON}},
+                "properties": {
+                    "reason": {"type": "string", "maxLength": services.MAX_REASON,
+                               "description": "why, for your organisation only (never shown publicly)"},
+                    "category": {"enum": list(services.REVOCATION_CATEGORIES), "default": "other",
+                                 "description": "revoke only: why, in the fixed words the public verify page shows"},
+                },
             },
             "FieldError": {
                 "type": "object", "required": ["field", "code", "detail"],

@@ -436,7 +436,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     with session_scope(rt.sessions) as session:
         cert = services.get_certificate(session, args.public_id)
-        services.revoke(session, rt.context, cert=cert, reason=args.reason, actor=CLI_ACTOR)
+        services.revoke(session, rt.context, cert=cert, reason=args.reason, actor=CLI_ACTOR, category=args.category)
     print(f"Revoked {args.public_id}")
     return EXIT_OK
 
@@ -781,7 +781,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     revoke = sub.add_parser("revoke", help="revoke a certificate")
     revoke.add_argument("public_id")
-    revoke.add_argument("--reason", required=True)
+    revoke.add_argument("--reason", required=True, help="why, for the organisation only")
+    revoke.add_argument("--category", choices=services.REVOCATION_CATEGORIES, default="other",
+                        help="why, in the words the public verify page shows (default: other)")  # fmt: skip
     revoke.set_defaults(handler=cmd_revoke)
 
     keys = sub.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)

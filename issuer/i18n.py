@@ -321,6 +321,38 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "nl": "Schrijf kort waarom. Schrijf geen medische of andere gevoelige gegevens.",
         "en": "Write briefly why. Do not write medical or other sensitive data.",
     },
+    "field.category": {"nl": "Waarom trekt u het in?", "en": "Why are you revoking it?"},
+    "field.category.hint": {
+        "nl": "Een werkgever die het certificaat controleert, ziet deze keuze. De reden hierboven ziet alleen uw "
+              "organisatie.",
+        "en": "An employer who checks the certificate sees this choice. Only your organisation sees the reason "
+              "above.",
+    },
+    "certificate.revoked_category": {"nl": "Op de controlepagina: {category}", "en": "On the check page: {category}"},
+    # Why a certificate was revoked, in words for anyone who checks it (services.REVOCATION_CATEGORIES).
+    "revocation.category.issued_in_error": {"nl": "Per vergissing gegeven", "en": "Issued by mistake"},
+    "revocation.category.details_wrong": {
+        "nl": "Er stond iets verkeerd op het certificaat",
+        "en": "Something on the certificate was wrong",
+    },
+    "revocation.category.replaced": {
+        "nl": "Vervangen door een nieuw certificaat",
+        "en": "Replaced by a new certificate",
+    },
+    "revocation.category.key_compromised": {
+        "nl": "Vervangen om veiligheidsredenen",
+        "en": "Replaced for safety reasons",
+    },
+    "revocation.category.other": {"nl": "Een andere reden", "en": "Another reason"},
+    "error.required.category": {
+        "nl": "Kies waarom u het certificaat intrekt.",
+        "en": "Choose why you revoke the certificate.",
+    },
+    "error.bad_category": {
+        "nl": "Kies een van de redenen uit de lijst.",
+        "en": "Choose one of the reasons in the list.",
+    },
+    "verify.revoked.category": {"nl": "Reden: {category}.", "en": "Reason: {category}."},
     "revoke.title": {"nl": "Certificaat intrekken", "en": "Revoke the certificate"},
     "revoke.text": {
         "nl": "Intrekken is voor altijd. Het certificaat is daarna niet meer geldig.",

@@ -183,6 +183,8 @@ class Certificate(Base):
     valid_until: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    # Why, in words a public page may show (services.REVOCATION_CATEGORIES); the reason above is staff-only.
+    revocation_category: Mapped[str | None] = mapped_column(String(32))
     suspended_at: Mapped[datetime | None]
     suspension_reason: Mapped[str | None] = mapped_column(Text)
     public_page: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -652,6 +652,7 @@ def holder_data(session: Session, participant: Participant, *, moment: datetime 
                 "status": certificate_state(c),
                 "revoked_at": _stamp(c.revoked_at),
                 "revocation_reason": c.revocation_reason,
+                "revocation_category": c.revocation_category,
                 "suspended_at": _stamp(c.suspended_at),
                 "suspension_reason": c.suspension_reason,
                 "public_page": c.public_page,
@@ -907,8 +908,12 @@ def status_list_document(session: Session, *, slug: str, sequence: int, purpose:
 
 
 def new_public_id() -> str:
-    """128 random bits, URL-safe (22 characters)."""
-    return secrets.token_urlsafe(16)
+    """At least 128 random bits, URL-safe (23 characters), never starting with "-": a
+    command line would read such an id as an option (``credentials pdf -abc``)."""
+    while True:
+        candidate = secrets.token_urlsafe(17)  # 136 bits; refusing a leading "-" keeps over 135
+        if not candidate.startswith("-"):
+            return candidate
 
 
 SHORT_CODE_LENGTH = 12  # characters of 5 bits: 60 bits, printed as XXXX-XXXX-XXXX
@@ -1190,12 +1195,34 @@ def _publish_status_change(
     return cert
 
 
-def revoke(session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str) -> Certificate:
-    """Revoke for good (sets the revocation bit and re-signs the list)."""
+# Why a certificate was revoked, as the public verify page may say it (the free-text reason
+# may name the holder or their situation, so only staff see that). "key_compromised" is set
+# by mark_compromised only.
+REVOCATION_CATEGORIES: Final = ("issued_in_error", "details_wrong", "replaced", "other")
+SYSTEM_REVOCATION_CATEGORIES: Final = ("key_compromised",)
+
+
+def check_revocation_category(category: str | None) -> str:
+    """The category, or a ServiceError naming the ones a person may choose."""
+    if category not in REVOCATION_CATEGORIES:
+        raise ServiceError(
+            f"choose why the certificate is revoked: one of {', '.join(REVOCATION_CATEGORIES)}",
+            code="bad_category" if category else "required",
+            field="category",
+        )
+    return category
+
+
+def revoke(
+    session: Session, ctx: Context, *, cert: Certificate, reason: str, actor: str, category: str = "other"
+) -> Certificate:
+    """Revoke for good (sets the revocation bit and re-signs the list). ``category`` is what
+    the public page says about why (one of REVOCATION_CATEGORIES); ``reason`` stays internal."""
     text = clean_text(reason, field="reason", max_length=MAX_REASON) or ""
+    chosen = check_revocation_category(category)
     if cert.revoked_at is not None:
         raise Conflict("this certificate is already revoked", code="already_revoked")
-    cert.revoked_at, cert.revocation_reason = now(), text
+    cert.revoked_at, cert.revocation_reason, cert.revocation_category = now(), text, chosen
     return _publish_status_change(
         session,
         ctx,
@@ -1204,7 +1231,7 @@ def revoke(session: Session, ctx: Context, *, cert: Certificate, reason: str, ac
         flagged=True,
         action="certificate.revoke",
         actor=actor,
-        details={"reason": text},
+        details={"reason": text, "category": chosen},
     )
 
 
@@ -1298,7 +1325,7 @@ def mark_compromised(
             )
             new.public_page = old.public_page
             old.replaced_by_id = new.id
-        old.revoked_at, old.revocation_reason = now(), "key_compromised"
+        old.revoked_at, old.revocation_reason, old.revocation_category = now(), "key_compromised", "key_compromised"
         _publish_status_change(
             session,
             ctx,

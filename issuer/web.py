@@ -525,6 +525,7 @@ class CertificateView:
     status: str  # valid, suspended or revoked
     revoked_at: datetime | None
     revocation_reason: str | None
+    revocation_category: str | None
     suspended_at: datetime | None
     suspension_reason: str | None
     evidence: str | None
@@ -547,6 +548,7 @@ def certificate_view(cert: Certificate) -> CertificateView:
         level_name=level.name(language) if level else cert.level, issued_on=cert.valid_from,
         supervisor=cert.supervisor.name if cert.supervisor else None, shop=cert.shop.name if cert.shop else None,
         status=status, revoked_at=cert.revoked_at, revocation_reason=cert.revocation_reason,
+        revocation_category=cert.revocation_category,
         suspended_at=cert.suspended_at, suspension_reason=cert.suspension_reason, evidence=evidence,
         verify_url=services.verify_url(runtime().settings, cert.public_id), public_page=cert.public_page,
         short_code=cert.short_code or services.short_code_for(cert.public_id),
@@ -935,10 +937,12 @@ def _certificate_page(
     with transaction() as db:
         cert = own_certificate(db, own_organisation(db, user), public_id)
         view = certificate_view(cert)
-    forms = {name: FormState({"reason": "", "confirm": ""}) for name in STATUS_CHANGES}
+    forms = {name: FormState({"reason": "", "confirm": "", "category": ""}) for name in STATUS_CHANGES}
     if action is not None and form is not None:
         forms[action] = form
-    return render_template("certificate.html", cert=view, forms=forms, action=action), status
+    return render_template(
+        "certificate.html", cert=view, forms=forms, action=action, categories=services.REVOCATION_CATEGORIES
+    ), status
 
 
 @bp.get("/certificaten/<public_id>")
@@ -985,19 +989,25 @@ STATUS_CHANGES: Final[dict[str, StatusChange]] = {
 
 
 def change_status(public_id: str, action: str) -> ResponseReturnValue:
-    """Revoke, suspend or lift, with a reason (revoking also needs the confirmation box)."""
+    """Revoke, suspend or lift, with a reason (revoking also needs a category, which the public
+    page shows, and the confirmation box)."""
     user = staff()
-    values = form_values("reason", "confirm")
+    values = form_values("reason", "confirm", "category")
     try:
         with transaction() as db:
             cert = own_certificate(db, own_organisation(db, user), public_id)
             problems: list[services.ServiceError] = []
             attempt(problems, lambda: services.clean_text(values["reason"], field="reason",
                                                           max_length=services.MAX_REASON))  # fmt: skip
-            if action == "revoke" and values["confirm"] != "yes":
-                problems.append(services.ServiceError("not confirmed", code="confirm_required", field="confirm"))
+            extra: dict[str, str] = {}
+            if action == "revoke":
+                attempt(problems, lambda: services.check_revocation_category(values["category"] or None))
+                if values["confirm"] != "yes":
+                    problems.append(services.ServiceError("not confirmed", code="confirm_required", field="confirm"))
+                extra["category"] = values["category"]
             raise_problems(problems)
-            STATUS_CHANGES[action](db, runtime().context, cert=cert, reason=values["reason"], actor=user.email)
+            STATUS_CHANGES[action](db, runtime().context, cert=cert, reason=values["reason"], actor=user.email,
+                                   **extra)  # fmt: skip
     except services.ServiceError as exc:
         form = FormState.refused(values, problems_of(exc))
         return _certificate_page(user, public_id, action=action, form=form, status=exc.status)

@@ -256,6 +256,8 @@ class ResultPage:
     fatal: tuple[str, ...]
     checked_at: datetime
     signature_failed: bool
+    # Why it was revoked, from our records, in the fixed words a public page may show.
+    revocation_category: str | None = None
 
 
 def result_page(outcome: ReaderOutcome, credential: Any) -> ResultPage:
@@ -275,6 +277,11 @@ def result_page(outcome: ReaderOutcome, credential: Any) -> ResultPage:
         fatal=outcome.result.fatal,
         checked_at=datetime.now(UTC),
         signature_failed=outcome.result.check(VALID_SIGNATURE).outcome is Outcome.FAILED,
+        revocation_category=(
+            outcome.certificate.revocation_category
+            if outcome.verdict == "revoked" and outcome.certificate is not None
+            else None
+        ),
     )
 
 

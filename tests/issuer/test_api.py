@@ -406,8 +406,10 @@ def test_suspend_lift_and_revoke(app: Flask, world: World, api: Api) -> None:
     before = count_rows(app)
     assert errors(problem(api.post(url + "/revoke", {}), 422)) == {(None, "reason", "required")}
     assert errors(problem(api.post(url + "/revoke", {"reason": "  "}), 422)) == {(None, "reason", "required")}
+    bad = api.post(url + "/revoke", {"reason": "Fout", "category": "key_compromised"})  # set by the service only
+    assert errors(problem(bad, 422)) == {(None, "category", "bad_category")}
     assert count_rows(app) == before
-    revoked = api.post(url + "/revoke", {"reason": "Fout gegeven"})
+    revoked = api.post(url + "/revoke", {"reason": "Fout gegeven", "category": "issued_in_error"})
     assert revoked.status_code == 200 and revoked.get_json()["status"] == "revoked"
     assert revoked.get_json()["revoked_at"] is not None
     problem(api.post(url + "/revoke", {"reason": "Nog eens"}), 409, "already_revoked")
@@ -420,6 +422,7 @@ def test_suspend_lift_and_revoke(app: Flask, world: World, api: Api) -> None:
         ).scalars().all()  # fmt: skip
         assert actions == ["certificate.suspend", "certificate.unsuspend", "certificate.revoke"]
         assert services.verify_audit_chain(db) == []
+        assert services.get_certificate(db, world.a.certificate).revocation_category == "issued_in_error"
 
 
 # --- bodies and unknown calls ------------------------------------------------------------------

@@ -79,7 +79,9 @@ def test_issue_writes_the_file_and_prints_the_verify_url(env: dict[str, str], or
     assert credential["credentialSubject"]["identifier"][0]["identityHash"] == "Mehmet Çelik"
     assert credential["credentialSubject"]["result"][0]["achievedLevel"].endswith("#niveau-2")
     assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
-    assert "Revoked" in ok(env, "revoke", public_id, "--reason", "Test")
+    wrong = run(env, "revoke", public_id, "--reason", "Test", "--category", "key_compromised")
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr  # the service sets that one itself
+    assert "Revoked" in ok(env, "revoke", public_id, "--reason", "Test", "--category", "replaced")
     again = run(env, "revoke", public_id, "--reason", "Test")
     assert again.returncode == 1
     assert "already revoked" in again.stderr

@@ -11,21 +11,14 @@ photocopy) and after ``credentials revoke`` ("revoked").
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import pypdfium2
 import pytest
-import zxingcpp
 from PIL import Image, ImageEnhance, ImageFilter
 
+from tests.e2e.paper import DPI, fetched_verdict, qr_text, render_page
 from tests.support import cli, free_port, service_env, serving
-
-DPI = 150
 
 
 @pytest.fixture(scope="module")
@@ -37,24 +30,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     cli(env, "org", "add", "papier", "--name", "Kringloop Papier", "--email", "info@papier.example")
     with serving(env, port) as base:
         yield base, env
-
-
-def _render(renderer: str, pdf: Path, tmp_path: Path) -> Image.Image:
-    """Page 1 at 150 dpi, in grey, by pdfium or by poppler."""
-    if renderer == "pdfium":
-        document = pypdfium2.PdfDocument(pdf)
-        try:
-            return document[0].render(scale=DPI / 72).to_pil().convert("L")
-        finally:
-            document.close()
-    if shutil.which("pdftoppm") is None:
-        message = "pdftoppm is not installed (apt-get install poppler-utils); .ci/run installs it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI=true: this test must run)")
-        pytest.skip(message)
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", "-singlefile", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=60)  # fmt: skip
-    return Image.open(tmp_path / "page.png").convert("L")
 
 
 def _photocopy(image: Image.Image) -> Image.Image:
@@ -77,20 +52,6 @@ def _photocopy(image: Image.Image) -> Image.Image:
     return image
 
 
-def _qr_text(image: Image.Image) -> str:
-    codes = [c for c in zxingcpp.read_barcodes(image) if c.format == zxingcpp.BarcodeFormat.QRCode]
-    assert len(codes) == 1, f"expected one QR code, found {len(codes)}"
-    return codes[0].text
-
-
-def _verdict(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback test server
-        html = response.read().decode("utf-8")
-    marker = 'data-verification-status="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
-
-
 @pytest.mark.parametrize("renderer", ["pdfium", "poppler"])
 def test_the_qr_on_the_pdf_opens_a_valid_verdict_on_the_running_service(
     service: tuple[str, dict[str, str]], tmp_path: Path, renderer: str
@@ -102,11 +63,11 @@ def test_the_qr_on_the_pdf_opens_a_valid_verdict_on_the_running_service(
     pdf = tmp_path / "certificaat.pdf"
     cli(env, "pdf", public_id, "--out", str(pdf))
 
-    image = _render(renderer, pdf, tmp_path)
+    image = render_page(pdf, tmp_path, renderer)
     assert image.size[0] == pytest.approx(210 / 25.4 * DPI, abs=2)  # A4 at 150 dpi
-    assert _qr_text(image) == url == f"{base}/c/{public_id}"
-    assert _qr_text(_photocopy(image)) == url, "the photocopy does not scan"
-    assert _verdict(url) == "valid"
+    assert qr_text(image) == url == f"{base}/c/{public_id}"
+    assert qr_text(_photocopy(image)) == url, "the photocopy does not scan"
+    assert fetched_verdict(url) == "valid"
 
     cli(env, "revoke", public_id, "--reason", "Test: ingetrokken")
-    assert _verdict(_qr_text(image)) == "revoked"
+    assert fetched_verdict(qr_text(image)) == "revoked"

@@ -113,6 +113,9 @@ def _counts(rt: Runtime) -> tuple[int, int]:
 def test_issued_certificate_verifies_and_revocation_shows(rt: Runtime, org_slug: str) -> None:
     public_id = _issue(rt, org_slug, evidence="Sorteert zelfstandig een kar vol spullen.")
     assert len(public_id) >= 22  # 128 random bits
+    ids = [services.new_public_id() for _ in range(2000)]
+    assert not any(i.startswith("-") for i in ids)  # a command line would take it for an option
+    assert len(set(ids)) == 2000 and all(len(i) == 23 for i in ids)
     result = _verify(rt, org_slug, public_id)
     assert result.verified, result.to_json()
     assert result.check("status").passed
@@ -180,6 +183,7 @@ def test_compromised_key_reissues_its_certificates_with_the_current_key(rt: Runt
         for old in replaced:
             stored = json.loads(services.get_certificate(session, old).credential_json)
             assert verify_for_reader(session, rt.settings, stored).verdict == "revoked"
+            assert services.get_certificate(session, old).revocation_category == "key_compromised"
     with session_scope(rt.sessions) as session:
         assert services.get_certificate(session, replaced[second]).level == "3"
 

@@ -302,7 +302,7 @@ def post_body(endpoint: str, world: World) -> dict[str, str]:
             "competence": "CIRC-SORTEREN",
             "level": "1",
         },
-        "web.certificate_revoke": {"reason": "Fout gegeven", "confirm": "yes"},
+        "web.certificate_revoke": {"reason": "Fout gegeven", "category": "issued_in_error", "confirm": "yes"},
         "web.certificate_suspend": {"reason": "Even nakijken"},
         "web.certificate_lift": {"reason": "Nagekeken"},
         "api_tokens.new": {"name": "Koppeling", "scopes": "issue"},
@@ -586,12 +586,19 @@ def test_a_certificate_issued_through_the_form_verifies(app: Flask, world: World
     signed = download.get_json()
     assert _verify(app, world, signed).verified
 
-    revoked = post(client, f"/certificaten/{public_id}/intrekken", {"reason": "Verkeerde deelnemer", "confirm": "yes"})
+    revoked = post(client, f"/certificaten/{public_id}/intrekken",
+                   {"reason": "Verkeerde deelnemer", "category": "details_wrong", "confirm": "yes"})  # fmt: skip
     assert revoked.status_code == 302
-    assert "Ingetrokken" in text_of(client.get(revoked.headers["Location"]))
+    staff_page = text_of(client.get(revoked.headers["Location"]))
+    assert "Ingetrokken" in staff_page and "Verkeerde deelnemer" in staff_page
+    assert "Op de controlepagina: Er stond iets verkeerd op het certificaat" in staff_page
     result = _verify(app, world, signed)
     assert not result.verified
     assert result.check("status").code == "revoked"
+    # The public page gives the category, never the supervisor's own words.
+    public = text_of(app.test_client().get(f"/c/{public_id}"))
+    assert "Reden: Er stond iets verkeerd op het certificaat." in public
+    assert "Verkeerde deelnemer" not in public
 
 
 def runtime_base(app: Flask) -> str:
@@ -711,7 +718,8 @@ def test_revoking_an_unknown_certificate_says_so_and_changes_nothing(app: Flask,
     login(client, world.a.supervisor)
     before = count_rows(app)
     for public_id in ("bestaat-niet", world.b.certificate):  # unknown, and another organisation's
-        response = post(client, f"/certificaten/{public_id}/intrekken", {"reason": "Test", "confirm": "yes"})
+        response = post(client, f"/certificaten/{public_id}/intrekken",
+                        {"reason": "Test", "category": "other", "confirm": "yes"})  # fmt: skip
         assert response.status_code == 404
         assert "Dit certificaat bestaat niet, of hoort niet bij uw organisatie." in text_of(response)
     assert count_rows(app) == before
@@ -722,11 +730,14 @@ def test_revoking_an_unknown_certificate_says_so_and_changes_nothing(app: Flask,
 @pytest.mark.parametrize(
     ("data", "field_id", "message"),
     [
-        ({"reason": "", "confirm": "yes"}, "f-reason-revoke", "Vul een reden in."),
-        ({"reason": "Fout", "confirm": ""}, "f-confirm-revoke", "Zet een vinkje"),
+        ({"reason": "", "category": "other", "confirm": "yes"}, "f-reason-revoke", "Vul een reden in."),
+        ({"reason": "Fout", "category": "other", "confirm": ""}, "f-confirm-revoke", "Zet een vinkje"),
+        ({"reason": "Fout", "confirm": "yes"}, "f-category-revoke", "Kies waarom u het certificaat intrekt."),
+        ({"reason": "Fout", "category": "key_compromised", "confirm": "yes"}, "f-category-revoke",
+         "Kies een van de redenen uit de lijst."),
     ],
 )
-def test_revoking_needs_a_reason_and_the_confirmation(
+def test_revoking_needs_a_reason_a_category_and_the_confirmation(
     app: Flask, world: World, data: dict[str, str], field_id: str, message: str
 ) -> None:
     client = app.test_client()
