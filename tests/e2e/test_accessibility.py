@@ -74,7 +74,8 @@ FILE_EXTENSIONS = (".json", ".jsonld", ".csv", ".pdf", ".zip")
 # as a warning (not scanned) instead of failing the scan; pages of the blueprints in
 # SCAN_MUST_REACH must always be reached.
 GUESSED_VALUES = {"competence_code": "CIRC-SORTEREN", "version_number": 1, "region_code": "Rijnmond", "shop_id": 1}
-SCAN_MUST_REACH = ("web", "verifier_pages", "portfolio", "bulk_pages", "api_tokens")
+SCAN_MUST_REACH = ("web", "verifier_pages", "portfolio", "bulk_pages", "api_tokens", "framework_pages", "trust_pages",
+                   "regions")
 
 CSV = "naam,competentie,niveau\nLotte Jansen,CIRC-SORTEREN,1\nRik de Boer,DIG-KASSA,2\n"
 BAD_CSV = "naam,competentie,niveau\n,CIRC-SORTEREN,7\n"
@@ -159,10 +160,19 @@ def world(browser: Browser, service: Service, tmp_path_factory: pytest.TempPathF
     supervisor.get_by_role("button", name=say("bulk.preview.confirm", count=2)).click()
     supervisor.wait_for_url(re.compile(r"/meerdere-certificaten/[^/]+$"))
     job_id = supervisor.url.rsplit("/", 1)[1]
+    # The framework's draft editor and a proposal (the demo organisation proposes one):
+    # a draft of the next version, thrown away afterwards (issuing keeps the published one).
+    cli(service.env, "framework", "draft")
+    sector = pages["sector_admin"]
+    sector.goto("/sector/voorstellen")
+    proposal_href = sector.locator("main a[href*='/sector/voorstellen/']").first.get_attribute("href") or ""
 
     values = {"public_id": ids["valid"], "participant_id": participant_href.rsplit("/", 1)[1], "slug": DEMO_ORG,
-              "token_id": token_id, "job_id": job_id, **{f"id_{k}": v for k, v in ids.items()}}  # fmt: skip
+              "token_id": token_id, "job_id": job_id, "proposal_id": proposal_href.rsplit("/", 1)[1],
+              **{f"id_{k}": v for k, v in ids.items()}}  # fmt: skip
     yield World(pages=pages, values=values, files=files_made)
+
+    cli(service.env, "framework", "discard")
 
     holder.goto("/portfolio?lang=nl")  # the demo holder's page is public again for the other tests
     holder.locator(f"#c-{withdrawn}").get_by_role("button", name=re.compile(say("portfolio.public.turn_on"))).click()
