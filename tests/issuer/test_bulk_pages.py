@@ -408,7 +408,8 @@ def test_the_combined_pdf_is_capped_and_leaves_out_revoked_certificates(
     assert extract_credentials(combined) == [first.credential_json.encode(), second.credential_json.encode()]
     cover = " ".join(PdfReader(io.BytesIO(combined)).pages[0].extract_text().split())
     assert "Certificaten cohort-maart.csv" in cover and "Dit zijn er 2 van 3." in cover
-    revoked = post(client, f"/certificaten/{first.public_id}/intrekken", {"reason": "Verkeerde naam", "confirm": "yes"})
+    revoke = {"reason": "Verkeerde naam", "category": "details_wrong", "confirm": "yes"}
+    revoked = post(client, f"/certificaten/{first.public_id}/intrekken", revoke)
     assert revoked.status_code == 302
     combined = client.get(f"{job_url}/certificaten.pdf").get_data()
     assert extract_credentials(combined) == [second.credential_json.encode(), third.credential_json.encode()]

@@ -324,12 +324,19 @@ def _samples(client: FlaskClient, world: World, token: str) -> dict[str, TestRes
         "api_v1.401": client.get("/api/v1/certificates"),
         "web.login": client.get("/login"),
         "web.404": client.get("/bestaat-niet"),
+        "trust_public": client.get("/.well-known/dcc-issuer-registry.json"),
+        "framework_pages": client.get("/competentiekader"),
     }
     login(client, world.a.admin)
     responses["web"] = client.get("/certificaten")
     responses["web.pdf"] = client.get(f"/certificaten/{public_id}.pdf")
     responses["api_tokens"] = client.get("/organisatie/api-tokens")
     responses["bulk_pages"] = client.get("/meerdere-certificaten")
+    responses["regions.shops"] = client.get("/organisatie/winkels")
+    sector = client.application.test_client()
+    login(sector, world.sector_admin)
+    responses["trust_pages"] = sector.get("/sector/ledenlijst")
+    responses["regions"] = sector.get("/sector/regio-cijfers")
     return responses
 
 
