@@ -50,6 +50,19 @@ def _refusal(exc: services.ServiceError) -> ResponseReturnValue:
     return web.error_page(exc.status, key if key in i18n.MESSAGES else None)
 
 
+def _step(change: Callable[[Any, str], object], done: str, then: str = "framework_pages.draft") -> ResponseReturnValue:
+    """One change to the draft by the signed-in sector admin, in one transaction: on
+    success flash ``done`` and go to ``then``; a refusal becomes its error page."""
+    user = web.staff()
+    try:
+        with web.transaction() as db:
+            change(db, user.email)
+    except services.ServiceError as exc:
+        return _refusal(exc)
+    flash(done)
+    return redirect(url_for(then))
+
+
 def _form_values(names: tuple[str, ...]) -> dict[str, str]:
     values = web.form_values(*names)
     values["esco"] = "\n".join(str(uri) for uri in request.form.getlist("esco"))
@@ -120,14 +133,7 @@ def version(version_number: int) -> ResponseReturnValue:
 @bp.post("/sector/competentiekader/concept/starten")
 @web.roles_required("sector_admin")
 def start_draft() -> ResponseReturnValue:
-    user = web.staff()
-    try:
-        with web.transaction() as db:
-            framework.start_draft(db, actor=user.email)
-    except services.ServiceError as exc:
-        return _refusal(exc)
-    flash("flash.framework_draft_started")
-    return redirect(url_for("framework_pages.draft"))
+    return _step(lambda db, actor: framework.start_draft(db, actor=actor), "flash.framework_draft_started")
 
 
 @bp.get("/sector/competentiekader/concept")
@@ -220,27 +226,15 @@ def competence_edit(competence_code: str) -> ResponseReturnValue:
 @bp.post("/sector/competentiekader/concept/<competence_code>/intrekken")
 @web.roles_required("sector_admin")
 def competence_retire(competence_code: str) -> ResponseReturnValue:
-    user = web.staff()
-    try:
-        with web.transaction() as db:
-            framework.retire_competence(db, code=competence_code, actor=user.email)
-    except services.ServiceError as exc:
-        return _refusal(exc)
-    flash("flash.framework_competence_retired")
-    return redirect(url_for("framework_pages.draft"))
+    return _step(lambda db, actor: framework.retire_competence(db, code=competence_code, actor=actor),
+                 "flash.framework_competence_retired")  # fmt: skip
 
 
 @bp.post("/sector/competentiekader/concept/<competence_code>/herstellen")
 @web.roles_required("sector_admin")
 def competence_undo(competence_code: str) -> ResponseReturnValue:
-    user = web.staff()
-    try:
-        with web.transaction() as db:
-            framework.undo_changes(db, code=competence_code, actor=user.email)
-    except services.ServiceError as exc:
-        return _refusal(exc)
-    flash("flash.framework_competence_undone")
-    return redirect(url_for("framework_pages.draft"))
+    return _step(lambda db, actor: framework.undo_changes(db, code=competence_code, actor=actor),
+                 "flash.framework_competence_undone")  # fmt: skip
 
 
 def _publish_page(form: web.FormState, status: int = 200) -> ResponseReturnValue:
@@ -279,16 +273,10 @@ def publish() -> ResponseReturnValue:
 @bp.post("/sector/competentiekader/concept/weggooien")
 @web.roles_required("sector_admin")
 def discard() -> ResponseReturnValue:
-    user = web.staff()
     if request.form.get("confirm") != "yes":
         return web.error_page(400, "error.framework_discard_confirm")
-    try:
-        with web.transaction() as db:
-            framework.discard_draft(db, actor=user.email)
-    except services.ServiceError as exc:
-        return _refusal(exc)
-    flash("flash.framework_draft_discarded")
-    return redirect(url_for("framework_pages.overview"))
+    return _step(lambda db, actor: framework.discard_draft(db, actor=actor), "flash.framework_draft_discarded",
+                 then="framework_pages.overview")  # fmt: skip
 
 
 # --- the sector admin: proposals -------------------------------------------------------------
