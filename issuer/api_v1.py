@@ -132,7 +132,8 @@ def _api_problem(exc: ApiProblem) -> Response:
 DETAILS: Final[dict[str, str]] = {
     "required": "{field} is required and must not be empty",
     "too_long": "{field} is longer than {max} characters",
-    "control_chars": "{field} contains control characters; remove them",
+    "control_chars": "{field} contains a control character ({char}) at position {position}; remove it "
+    "(line breaks may be LF, CRLF or CR)",
     "unknown_competence": "unknown competence {value!r}: use a competence code of the catalogue, such as "
     "CIRC-SORTEREN (`credentials catalogue list`)",
     "retired_competence": "this competence is no longer used; choose another code of the catalogue",

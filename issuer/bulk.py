@@ -94,8 +94,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "required": ("Dit vak is leeg. Vul het in.", "This cell is empty. Fill it in."),
     "too_long": ("Deze tekst is te lang (meer dan {hint} tekens). Maak hem korter.",
                  "This text is too long (over {hint} characters). Shorten it."),
-    "control_chars": ("Hier staan onzichtbare tekens in. Typ de tekst opnieuw.",
-                      "This contains invisible characters. Type the text again."),
+    "control_chars": ("Op plek {hint} staat een onzichtbaar teken dat niet mag. Haal het weg of typ de tekst opnieuw.",
+                      "There is an invisible character that is not allowed at position {hint}. Remove it or type "
+                      "the text again."),
     "unknown_competence": ("De competentie '{value}' kennen we niet.{hint} Gebruik een code uit de lijst, zoals "
                            "CIRC-SORTEREN.", "We do not know the competence '{value}'.{hint} Use a code from the "
                            "list, such as CIRC-SORTEREN."),
@@ -388,7 +389,8 @@ def resolve_rows(
                 return services.clean_text(value, field=column, max_length=limit, required=required)
             except services.ServiceError as exc:
                 code = exc.code if exc.code in MESSAGES else "required"
-                found.append(RowProblem(row.line, column, code, value=value, hint=str(limit)))
+                hint = exc.params.get("position", limit) if code == "control_chars" else limit
+                found.append(RowProblem(row.line, column, code, value=value, hint=str(hint)))
                 return None
 
         name = text(row.holder_name, "holder_name", services.MAX_NAME, required=True)

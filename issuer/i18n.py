@@ -917,8 +917,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "This is too long. Use at most {max} characters.",
     },
     "error.control_chars": {
-        "nl": "Hier staan tekens in die niet mogen. Typ de tekst opnieuw.",
-        "en": "This contains characters that are not allowed. Type the text again.",
+        "nl": "Op plek {position} staat een onzichtbaar teken dat niet mag. Haal het weg of typ de tekst opnieuw.",
+        "en": "There is an invisible character that is not allowed at position {position}. Remove it or type "
+        "the text again.",
     },
     "error.bad_email": {
         "nl": "Dit is geen goed e-mailadres. Een e-mailadres ziet er zo uit: naam@voorbeeld.nl.",

@@ -120,11 +120,27 @@ def aware_utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def normalise_line_breaks(text: str) -> str:
+    """CRLF (what browsers send for a textarea) and a lone CR (old Mac files) become LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean_text(value: Any, *, field: str, max_length: int, required: bool = True) -> str | None:
-    """Trim, normalise (NFC) and check a text field; ServiceError when unusable."""
-    text = unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else ""
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise ServiceError(f"{field} contains control characters", code="control_chars", field=field)
+    """Normalise and check one text field; ServiceError when unusable.
+
+    Every text that comes in (pages, API, CLI, CSV and Excel uploads) passes here before it
+    is checked, stored or signed: line breaks become LF, the text NFC and trimmed. Other
+    control characters are refused; ``position`` (1-based, in the trimmed text) and
+    ``char`` (``U+0007``) say which one.
+    """
+    text = normalise_line_breaks(unicodedata.normalize("NFC", value)).strip() if isinstance(value, str) else ""
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+            codepoint = f"U+{ord(char):04X}"
+            raise ServiceError(
+                f"{field} contains a control character ({codepoint}) at position {index + 1}",
+                code="control_chars", field=field, position=index + 1, char=codepoint,
+            )  # fmt: skip
     if not text:
         if required:
             raise ServiceError(f"{field} must not be empty", code="required", field=field)
