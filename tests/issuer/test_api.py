@@ -213,6 +213,16 @@ def test_issue_one_certificate_that_verifies(app: Flask, world: World, api: Api)
         assert api.token not in json.dumps(event.details) and api.token not in event.actor
 
 
+def test_crlf_in_the_evidence_is_signed_as_lf_and_a_control_character_is_pointed_at(
+    app: Flask, world: World, api: Api
+) -> None:
+    response = api.post("/api/v1/certificates", {**ISSUE, "evidence": "Regel een.\r\nRegel twee.\rRegel drie."})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["credential"]["evidence"][0]["narrative"] == "Regel een.\nRegel twee.\nRegel drie."
+    body = problem(api.post("/api/v1/certificates", {**ISSUE, "evidence": "Regel\u0007 een."}), 422)
+    assert body["errors"][0]["detail"].startswith("evidence contains a control character (U+0007) at position 6")
+
+
 def test_issue_for_a_participant_made_through_the_api(app: Flask, world: World, api: Api) -> None:
     response = api.post("/api/v1/participants", {"name": "Nguyễn Thị Lan", "email": "lan@example.org",
                                                  "shop": "Winkel A"})  # fmt: skip

@@ -87,6 +87,22 @@ def test_issue_writes_the_file_and_prints_the_verify_url(env: dict[str, str], or
     assert "already revoked" in again.stderr
 
 
+def test_issue_takes_crlf_line_breaks_in_the_evidence(env: dict[str, str], org: str, tmp_path: Path) -> None:
+    """What a shell, a Windows file or a browser hands over: CRLF becomes LF before signing."""
+    url = ok(env, "issue", "--org", org, "--holder", "Ilse Jansen", "--competence", "VAK-TILLEN",
+             "--evidence", "Regel een.\r\nRegel twee.", "--out", str(tmp_path)).strip()  # fmt: skip
+    credential = json.loads((tmp_path / f"{url.rsplit('/', 1)[1]}.json").read_text("utf-8"))
+    assert credential["evidence"][0]["narrative"] == "Regel een.\nRegel twee."
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"  # signed over the LF text
+
+
+def test_issue_refuses_another_control_character_and_says_where(env: dict[str, str], org: str) -> None:
+    result = run(env, "issue", "--org", org, "--holder", "Ilse Jansen", "--competence", "VAK-TILLEN",
+                 "--evidence", "Regel\x07 een.")  # fmt: skip
+    assert result.returncode == 1
+    assert "control character (U+0007) at position 6" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -391,3 +391,34 @@ def test_cli_reports_a_database_that_is_down_without_a_traceback(tmp_path: Path)
     assert run.returncode == 1
     assert "database cannot be reached" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# --- text fields: line breaks as every system sends them -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Regel een.\r\nRegel twee.", "Regel een.\nRegel twee."),  # browsers, Windows files
+        ("Regel een.\rRegel twee.", "Regel een.\nRegel twee."),  # old Mac files
+        ("Regel een.\nRegel twee.", "Regel een.\nRegel twee."),
+        ("Een\r\n\r\nTwee\r\n", "Een\n\nTwee"),  # an empty line stays; the trailing break is trimmed
+        ("Kolom\tkolom", "Kolom\tkolom"),
+    ],
+)
+def test_clean_text_normalises_line_breaks_to_lf(typed: str, kept: str) -> None:
+    assert services.clean_text(typed, field="evidence", max_length=100) == kept
+
+
+def test_the_length_limit_counts_a_crlf_as_one_character() -> None:
+    assert services.clean_text("a\r\n" * 4 + "a", field="evidence", max_length=9) == "a\na\na\na\na"
+
+
+@pytest.mark.parametrize(("typed", "position", "char"), [("Regel\x07 een", 6, "U+0007"), ("a\x00", 2, "U+0000"),
+                                                         ("Een\r\nt\x1bwee", 6, "U+001B"), ("x\x85y", 2, "U+0085")])
+def test_other_control_characters_are_refused_with_their_position(typed: str, position: int, char: str) -> None:
+    with pytest.raises(services.ServiceError) as refused:
+        services.clean_text(typed, field="evidence", max_length=100)
+    assert refused.value.code == "control_chars"
+    assert refused.value.params == {"position": position, "char": char}
+    assert f"({char}) at position {position}" in refused.value.message
