@@ -3,7 +3,7 @@
 Public ids are random, so guessing is hopeless anyway; the limit keeps scraping and
 brute force expensive and protects the workers. Each process counts for itself
 (with N gunicorn workers a client may get up to N times the limit); a shared store
-is an operations choice (see the README).
+is an operations choice (see docs/security.md).
 """
 
 from __future__ import annotations
