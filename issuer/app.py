@@ -22,6 +22,7 @@ from issuer.config import Settings
 from issuer.db import DatabaseUnavailable, make_engine, make_sessionmaker
 from issuer.keystore import KeyStore
 from issuer.services import Context
+from templates import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,9 @@ def create_app(
     settings = settings or Settings.from_env(verifier_only=verifier_only)
     if settings.log_format:
         logging_setup.configure_logging(settings.log_format)
-    app = logging_setup.CredentialsFlask(__name__, instance_path=str(settings.instance_dir))
+    app = logging_setup.CredentialsFlask(
+        __name__, instance_path=str(settings.instance_dir), template_folder=TEMPLATES_DIR
+    )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,

@@ -235,7 +235,7 @@ def _upload_page(form: web.FormState, *, preview: Preview | None = None, filenam
     levels = [(lv.code, lv.name(language)) for lv in catalogue.levels]
     columns = [(c, DUTCH_COLUMNS[c], c in bulk.REQUIRED) for c in bulk.COLUMNS]
     return render_template(
-        "bulk_upload.html", form=form, preview=preview, filename=filename, columns=columns, levels=levels,
+        "bulk/upload.html", form=form, preview=preview, filename=filename, columns=columns, levels=levels,
         max_mb=bulk.MAX_FILE_BYTES // (1024 * 1024), max_rows=f"{bulk.MAX_ROWS:,}".replace(",", "."),
         max_evidence=services.MAX_EVIDENCE, file_field=FILE_FIELD,
     ), status  # fmt: skip
@@ -301,7 +301,7 @@ def competences() -> ResponseReturnValue:
             by_group.setdefault(row.group, []).append((row.code, services.competence_entry(row).name(language)))
     groups = [(group.name(language), by_group[group.code]) for group in catalogue.groups if group.code in by_group]
     levels = [(lv.code, lv.name(language), lv.description(language)) for lv in catalogue.levels]
-    return render_template("bulk_competences.html", groups=groups, levels=levels)
+    return render_template("bulk/competences.html", groups=groups, levels=levels)
 
 
 # --- one upload: preview, progress, result --------------------------------------------------
@@ -401,13 +401,13 @@ def job(job_id: str) -> ResponseReturnValue:
         job = own_job(db, org, job_id)
         if job.state == "checked":
             preview = make_preview(db, org, bulk.parse_csv(job.source or b""))
-            return render_template("bulk_preview.html", job=job, preview=preview)
+            return render_template("bulk/preview.html", job=job, preview=preview)
         if job.state == "running":
             refresh = request.args.get("verversen") != "nee"
-            return render_template("bulk_progress.html", job=job, stale=_stale(job), refresh=refresh,
+            return render_template("bulk/progress.html", job=job, stale=_stale(job), refresh=refresh,
                                    refresh_seconds=REFRESH_SECONDS)  # fmt: skip
         result = make_result(db, org, job)
-        return render_template("bulk_result.html", job=job, result=result, pdf_limit=PDF_LIMIT,
+        return render_template("bulk/result.html", job=job, result=result, pdf_limit=PDF_LIMIT,
                                rows_shown=RESULT_ROWS_SHOWN)  # fmt: skip
 
 
@@ -547,7 +547,7 @@ def jobs() -> ResponseReturnValue:
             issued, skipped, failed = result_lists(job)
             counts = {"issued": len(issued), "skipped": len(skipped), "failed": len(failed)}
             rows.append(JobRow(job, user_name, counts))
-        return render_template("bulk_jobs.html", rows=rows, page=page)
+        return render_template("bulk/jobs.html", rows=rows, page=page)
 
 
 # --- issuing in the background ----------------------------------------------------------------

@@ -94,7 +94,7 @@ def public() -> ResponseReturnValue:
     with web.transaction() as db:
         document = framework.published_document(db, runtime().settings.base_url)
     current = document["versions"][-1] if document["versions"] else None
-    return render_template("framework_public.html", document=document, current=current, groups=_groups())
+    return render_template("sector/framework/public.html", document=document, current=current, groups=_groups())
 
 
 @bp.get("/competentiekader.json")
@@ -113,7 +113,7 @@ def overview() -> ResponseReturnValue:
     with web.transaction() as db:
         rows = [(version, framework.changes(db, version.number)) for version in reversed(framework.versions(db))]
         pending = sum(1 for p in framework.proposals(db) if p.state == "pending")
-        return render_template("framework_overview.html", rows=rows, pending=pending)
+        return render_template("sector/framework/overview.html", rows=rows, pending=pending)
 
 
 @bp.get("/sector/competentiekader/versie/<int:version_number>")
@@ -125,7 +125,7 @@ def version(version_number: int) -> ResponseReturnValue:
         except services.NotFound as exc:
             return _refusal(exc)
         return render_template(
-            "framework_version.html", version=row, changes=framework.changes(db, row.number),
+            "sector/framework/version.html", version=row, changes=framework.changes(db, row.number),
             competences=framework.rows_of(db, row.number), groups=_groups(),
         )  # fmt: skip
 
@@ -142,19 +142,21 @@ def draft() -> ResponseReturnValue:
     with web.transaction() as db:
         current = framework.current_draft(db)
         if current is None:
-            return render_template("framework_draft.html", draft=None, rows=[], changed={}, groups=_groups())
+            return render_template("sector/framework/draft.html", draft=None, rows=[], changed={}, groups=_groups())
         changed: dict[str, list[str]] = {}
         for change in framework.changes(db, current.number):
             changed.setdefault(change.code, []).append(change.kind)
         rows = framework.rows_of(db, current.number)
-        return render_template("framework_draft.html", draft=current, rows=rows, changed=changed, groups=_groups())
+        return render_template(
+            "sector/framework/draft.html", draft=current, rows=rows, changed=changed, groups=_groups()
+        )
 
 
 def _competence_form(
     form: web.FormState, *, code: str | None, status: int = 200, draft_number: int | None = None
 ) -> ResponseReturnValue:
     return render_template(
-        "framework_competence.html", form=form, code=code, groups=_groups(), esco=_esco_choices(),
+        "sector/framework/competence.html", form=form, code=code, groups=_groups(), esco=_esco_choices(),
         chosen=set(form.values.get("esco", "").split()), draft_number=draft_number,
     ), status  # fmt: skip
 
@@ -245,7 +247,7 @@ def _publish_page(form: web.FormState, status: int = 200) -> ResponseReturnValue
         except services.ServiceError as exc:
             return _refusal(exc)
         changes = framework.changes(db, current.number)
-        return render_template("framework_publish.html", draft=current, changes=changes, form=form), status
+        return render_template("sector/framework/publish.html", draft=current, changes=changes, form=form), status
 
 
 @bp.route("/sector/competentiekader/concept/publiceren", methods=["GET", "POST"])
@@ -286,7 +288,7 @@ def discard() -> ResponseReturnValue:
 @web.roles_required("sector_admin")
 def proposals() -> ResponseReturnValue:
     with web.transaction() as db:
-        return render_template("framework_proposals.html", proposals=framework.proposals(db), groups=_groups())
+        return render_template("sector/framework/proposals.html", proposals=framework.proposals(db), groups=_groups())
 
 
 def _proposal_page(
@@ -303,7 +305,7 @@ def _proposal_page(
             return _refusal(exc)
         adopt_form = adopt_form or web.FormState(framework.proposal_fields(proposal))
         return render_template(
-            "framework_proposal.html", proposal=proposal, adopt_form=adopt_form,
+            "sector/framework/proposal.html", proposal=proposal, adopt_form=adopt_form,
             decline_form=decline_form or web.FormState({"reason": ""}), groups=_groups(), esco=_esco_choices(),
             chosen=set(adopt_form.values.get("esco", "").split()), esco_labels=framework.esco_skills(),
         ), status  # fmt: skip
@@ -358,12 +360,12 @@ def my_proposals() -> ResponseReturnValue:
     with web.transaction() as db:
         org = web.own_organisation(db, user)
         rows: list[CompetenceProposal] = framework.proposals(db, org=org)
-        return render_template("framework_my_proposals.html", proposals=rows, groups=_groups())
+        return render_template("sector/framework/my_proposals.html", proposals=rows, groups=_groups())
 
 
 def _propose_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
     return render_template(
-        "framework_propose.html", form=form, groups=_groups(), esco=_esco_choices(),
+        "sector/framework/propose.html", form=form, groups=_groups(), esco=_esco_choices(),
         chosen=set(form.values.get("esco", "").split()),
     ), status  # fmt: skip
 

@@ -125,11 +125,11 @@ def home() -> ResponseReturnValue:
     with session_scope(runtime().sessions) as db:
         holder = _holder(db)
         if holder is None:
-            return render_template("portfolio_login.html", form=web.FormState({CODE_FIELD: ""}))
+            return render_template("portfolio/login.html", form=web.FormState({CODE_FIELD: ""}))
         certificates = services.holder_certificates(db, holder)
         views = [web.certificate_view(c) for c in certificates]
         return render_template(
-            "portfolio.html",
+            "portfolio/index.html",
             holder=holder,
             certificates=views,
             bundled=len(documents.bundled(certificates)),
@@ -151,7 +151,7 @@ def open_portfolio() -> ResponseReturnValue:
     # The same answer for an empty, unknown, wrong or erased code.
     key = "portfolio.error.required" if not code.strip() else "portfolio.error.wrong_code"
     form = web.FormState({CODE_FIELD: ""}, errors={CODE_FIELD: i18n.t(key)})
-    return render_template("portfolio_login.html", form=form), 400
+    return render_template("portfolio/login.html", form=form), 400
 
 
 @bp.post("/uitloggen")
@@ -224,7 +224,7 @@ def my_data() -> ResponseReturnValue:
 def erase_form() -> ResponseReturnValue:
     with session_scope(runtime().sessions, reads_only=True) as db:
         holder = _required(db)
-        return render_template("portfolio_erase.html", holder=holder, form=web.FormState({"confirm": ""}))
+        return render_template("portfolio/erase.html", holder=holder, form=web.FormState({"confirm": ""}))
 
 
 @bp.post("/wissen")
@@ -233,7 +233,7 @@ def erase() -> ResponseReturnValue:
         holder = _required(db)
         if request.form.get("confirm") != "yes":
             form = web.FormState({"confirm": ""}, errors={"confirm": i18n.t("portfolio.erase.confirm_required")})
-            return render_template("portfolio_erase.html", holder=holder, form=form), 400
+            return render_template("portfolio/erase.html", holder=holder, form=form), 400
         services.erase_participant(db, participant=holder, actor=ACTOR)
     _end()
-    return render_template("portfolio_erased.html")
+    return render_template("portfolio/erased.html")

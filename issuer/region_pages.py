@@ -169,14 +169,14 @@ def figures() -> ResponseReturnValue:
     except services.ServiceError as exc:
         values = {k: str(request.args.get(k, "")) for k in ("van", "tot", "regio", "partnerschap")}
         form = web.FormState.refused(values, web.problems_of(exc))
-        return render_template("region_figures.html", form=form, choices=choices, figures=None), exc.status
+        return render_template("sector/regions/figures.html", form=form, choices=choices, figures=None), exc.status
     with web.transaction() as db:
         result = regions.regional_figures(db, flt)
     language = i18n.current_language()
     names, groups, levels = _names(language)
     charts = [trend_chart(result, info, region_name(info), language) for info in result.regions]
     return render_template(
-        "region_figures.html", form=form, choices=choices, figures=result, charts=charts, names=names,
+        "sector/regions/figures.html", form=form, choices=choices, figures=result, charts=charts, names=names,
         groups=groups, levels=levels, region_names={r.code: region_name(r) for r in result.regions},
         month_label=lambda m: month_label(m, language), shown=regions.shown, shown_total=regions.shown_total,
         max_rows=MAX_ROWS_ON_PAGE,
@@ -214,7 +214,8 @@ def _regions_page(
         rows = regions.list_regions(db)
         unplaced = regions.shops_without_region(db)
     return render_template(
-        "region_list.html", rows=rows, unplaced=unplaced, add_form=add_form or web.FormState({"in_partnership": "no"}),
+        "sector/regions/list.html", rows=rows, unplaced=unplaced,
+        add_form=add_form or web.FormState({"in_partnership": "no"}),
         edit=edit, import_form=import_form or web.FormState(), shop_form=shop_form,
         import_problems=import_problems or [],
     ), status  # fmt: skip
@@ -353,7 +354,7 @@ def _org_shops_page(form: tuple[int, web.FormState] | None = None, status: int =
         org = web.own_organisation(db, user)
         shops = [(s.id, s.name, s.city, s.labour_region.code if s.labour_region else "", s.region) for s in org.shops]
         choices = regions.list_regions(db)
-        return render_template("region_shops.html", org=org, shops=shops, choices=choices, form=form), status
+        return render_template("organisations/shops.html", org=org, shops=shops, choices=choices, form=form), status
 
 
 @bp.get("/organisatie/winkels")

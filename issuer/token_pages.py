@@ -60,11 +60,11 @@ def index() -> ResponseReturnValue:
         org = web.own_organisation(db, user)
         views = tokens.list_tokens(db, org)
     openapi_url = runtime().settings.base_url + url_for("verifier_api.openapi")
-    return render_template("api_tokens.html", org=org, tokens=views, openapi_url=openapi_url)
+    return render_template("organisations/api_tokens/list.html", org=org, tokens=views, openapi_url=openapi_url)
 
 
 def _new_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
-    return render_template("api_tokens_new.html", form=form, scopes=tokens.SCOPES), status
+    return render_template("organisations/api_tokens/new.html", form=form, scopes=tokens.SCOPES), status
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -103,7 +103,7 @@ def _token_page(token_id: int, form: web.FormState | None = None, status: int = 
     # Only right after it was made, and only once (a reload shows it no more).
     plaintext = take_shown_token(token_id) if form is None else None
     form = form or web.FormState({"confirm": ""})
-    return render_template("api_tokens_token.html", token=token, plaintext=plaintext, form=form), status
+    return render_template("organisations/api_tokens/token.html", token=token, plaintext=plaintext, form=form), status
 
 
 @bp.get("/<int:token_id>")

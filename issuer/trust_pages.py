@@ -62,7 +62,7 @@ def _org(db: Session, slug: str) -> Organisation:
 
 
 def _admit_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
-    return render_template("trust_admit.html", form=form, quality_marks=QUALITY_MARKS), status
+    return render_template("sector/trust/admit.html", form=form, quality_marks=QUALITY_MARKS), status
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])
@@ -119,7 +119,7 @@ def _organisation_page(
             "mark_form": forms.get("quality_mark") or web.FormState({"quality_mark": org.quality_mark}),
             "quality_marks": QUALITY_MARKS,
         }
-        return render_template("trust_organisation.html", **context), status
+        return render_template("sector/trust/organisation.html", **context), status
 
 
 @bp.get("/organisaties/<slug>")
@@ -191,7 +191,7 @@ def overview() -> ResponseReturnValue:
     with web.transaction() as db:
         keys = list(reversed(trust.sector_keys(db)))
         return render_template(
-            "trust_overview.html",
+            "sector/trust/overview.html",
             sector_did=trust.sector_did(settings),
             keys=keys,
             did_url=settings.base_url + url_for("trust_public.did_document"),

@@ -610,7 +610,7 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         if current_user() is not None:
             return redirect(next_url or url_for("web.dashboard"))
-        return render_template("login.html", form=FormState({"email": ""}), next_url=next_url)
+        return render_template("accounts/login.html", form=FormState({"email": ""}), next_url=next_url)
     values = {"email": request.form.get("email", "").strip().lower(), "password": ""}
     password = request.form.get("password", "")
     problems = [
@@ -619,11 +619,11 @@ def login() -> ResponseReturnValue:
         if not value
     ]
     if problems:
-        return render_template("login.html", form=FormState.refused(values, problems), next_url=next_url), 400
+        return render_template("accounts/login.html", form=FormState.refused(values, problems), next_url=next_url), 400
     user = authenticate(values["email"], password)
     if user is None:
         form = FormState(values, general=[i18n.t("error.login_failed")])
-        return render_template("login.html", form=form, next_url=next_url), 400
+        return render_template("accounts/login.html", form=form, next_url=next_url), 400
     start_session(user)
     return redirect(next_url or url_for("web.dashboard"))
 
@@ -652,7 +652,7 @@ def dashboard() -> ResponseReturnValue:
         if user.role != "sector_admin":
             org = own_organisation(db, user)
             recent = [certificate_view(c) for c in services.certificates_for_org(db, org, limit=RECENT_ON_DASHBOARD)]
-    return render_template("dashboard.html", user=user, recent=recent)
+    return render_template("dashboard/index.html", user=user, recent=recent)
 
 
 # --- participants ----------------------------------------------------------------------
@@ -679,13 +679,13 @@ def participants() -> ResponseReturnValue:
             .limit(PARTICIPANTS_PER_PAGE)
             .offset(page.start(PARTICIPANTS_PER_PAGE))
         ).all()
-        return render_template("participants.html", rows=rows, page=page, query=query, org=org)
+        return render_template("participants/list.html", rows=rows, page=page, query=query, org=org)
 
 
 def _participant_form(user: StaffUser, form: FormState, status: int = 200) -> ResponseReturnValue:
     with transaction() as db:
         org = own_organisation(db, user)
-        return render_template("participant_new.html", form=form, shops=org.shops), status
+        return render_template("participants/new.html", form=form, shops=org.shops), status
 
 
 @bp.route("/deelnemers/nieuw", methods=["GET", "POST"])
@@ -730,7 +730,7 @@ def _participant_page(
         ).scalars()  # fmt: skip
         views = [certificate_view(c) for c in certificates]
         form = erase_form or FormState({"confirm": ""})
-        return render_template("participant.html", person=person, certificates=views, erase_form=form), status
+        return render_template("participants/detail.html", person=person, certificates=views, erase_form=form), status
 
 
 @bp.get("/deelnemers/<int:participant_id>")
@@ -814,7 +814,7 @@ def access_code(participant_id: int) -> ResponseReturnValue:
         person = own_participant(db, org, participant_id)
         code = take_shown_code(participant_id)
         return render_template(
-            "access_code.html", person=person, org=org, code=code,
+            "participants/access_code.html", person=person, org=org, code=code,
             portfolio_url=f"{runtime().settings.base_url}/portfolio",
         )  # fmt: skip
 
@@ -832,7 +832,7 @@ def certificates() -> ResponseReturnValue:
         rows = services.certificates_for_org(db, org, limit=CERTIFICATES_PER_PAGE,
                                              offset=page.start(CERTIFICATES_PER_PAGE))  # fmt: skip
         views = [certificate_view(c) for c in rows]
-        return render_template("certificates.html", certificates=views, page=page, org=org)
+        return render_template("certificates/list.html", certificates=views, page=page, org=org)
 
 
 ISSUE_FIELDS: Final = ("participant", "holder_name", "competence", "level", "evidence", "issued_on")
@@ -882,7 +882,7 @@ def _issue_form(user: StaffUser, form: FormState, status: int = 200) -> Response
     ]
     levels = [(lv.code, lv.name(language), lv.description(language)) for lv in catalogue.levels]
     return render_template(
-        "certificate_new.html", form=form, people=people, groups=groups, levels=levels,
+        "certificates/new.html", form=form, people=people, groups=groups, levels=levels,
         today=today_local().isoformat(), max_evidence=services.MAX_EVIDENCE,
     ), status  # fmt: skip
 
@@ -941,7 +941,7 @@ def _certificate_page(
     if action is not None and form is not None:
         forms[action] = form
     return render_template(
-        "certificate.html", cert=view, forms=forms, action=action, categories=services.REVOCATION_CATEGORIES
+        "certificates/detail.html", cert=view, forms=forms, action=action, categories=services.REVOCATION_CATEGORIES
     ), status
 
 
@@ -1043,7 +1043,7 @@ def organisation() -> ResponseReturnValue:
     with transaction() as db:
         org = own_organisation(db, user)
         keys = services.org_keys(db, org)
-        return render_template("organisation.html", org=org, shops=org.shops, keys=list(reversed(keys)))
+        return render_template("organisations/detail.html", org=org, shops=org.shops, keys=list(reversed(keys)))
 
 
 @bp.post("/organisatie/sleutels/vernieuwen")
@@ -1068,4 +1068,4 @@ def sector() -> ResponseReturnValue:
             .outerjoin(shop_counts, shop_counts.c.organisation_id == Organisation.id)
             .order_by(Organisation.name)
         ).all()  # fmt: skip
-        return render_template("sector.html", rows=rows)
+        return render_template("sector/index.html", rows=rows)

@@ -354,17 +354,17 @@ def _protect(response: Response) -> Response:
 
 
 def _render_result(page: ResultPage) -> ResponseReturnValue:
-    return render_template("verifier_result.html", page=page)
+    return render_template("verifier/result.html", page=page)
 
 
 def _render_notice(verdict: str, status: int) -> ResponseReturnValue:
-    return render_template("verifier_notice.html", verdict=verdict), status
+    return render_template("verifier/notice.html", verdict=verdict), status
 
 
 def _render_form(*, errors: dict[str, str] | None = None, text: str = "", status: int = 200) -> ResponseReturnValue:
     form = web.FormState(values={TEXT_FIELD: text}, errors=errors or {})
     return render_template(
-        "verifier_form.html",
+        "verifier/form.html",
         form=form,
         file_field=FILE_FIELD,
         text_field=TEXT_FIELD,
@@ -415,7 +415,7 @@ def check_code() -> ResponseReturnValue:
 
 def _render_code_form(typed: str = "", error: str | None = None, status: int = 200) -> ResponseReturnValue:
     form = web.FormState(values={CODE_FIELD: typed}, errors={CODE_FIELD: error} if error else {})
-    return render_template("verifier_code.html", form=form, code_field=CODE_FIELD), status
+    return render_template("verifier/code.html", form=form, code_field=CODE_FIELD), status
 
 
 @bp.get("/verify")
@@ -462,4 +462,4 @@ def verify_upload() -> ResponseReturnValue:
         pages = [result_page(verify_for_reader(session, rt.settings, c), c) for c in found]
     if len(pages) == 1:
         return _render_result(pages[0])
-    return render_template("verifier_results.html", pages=pages)
+    return render_template("verifier/results.html", pages=pages)

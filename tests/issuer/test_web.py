@@ -23,6 +23,7 @@ from issuer import i18n, services, web
 from issuer.app import create_app, runtime
 from issuer.db import session_scope
 from issuer.models import AuditEvent, BulkJob, Certificate, Participant, User
+from templates import TEMPLATES_DIR
 from tests.issuer.conftest import (
     PASSWORD,
     World,
@@ -891,7 +892,7 @@ def test_every_text_exists_in_both_languages() -> None:
     for key, texts in i18n.MESSAGES.items():
         assert set(texts) == {"nl", "en"} and all(texts.values()), key
     used = set()
-    for source in [*ISSUER.joinpath("templates").glob("*.html"), ISSUER / "web.py"]:
+    for source in [*TEMPLATES_DIR.rglob("*.html"), ISSUER / "web.py"]:
         text = source.read_text("utf-8")
         used |= set(re.findall(r"""\bt\(\s*['"]([a-z0-9_.]+)['"]\s*[,)]""", text))
         used |= set(re.findall(r"""\bt_in\(\s*\w+,\s*['"]([a-z0-9_.]+)['"]\s*[,)]""", text))
