@@ -674,7 +674,7 @@ BAD_ISSUE_INPUT = {
                                   "De datum mag niet in de toekomst liggen."),
     "impossible date": Refused({"issued_on": "31-02-2026"}, 400, "f-issued_on", "Dit is geen goede datum."),
     "evidence too long": Refused({"evidence": "x" * 2001}, 400, "f-evidence", "Gebruik hoogstens 2000 tekens."),
-    "control character": Refused({"holder_name": "Sam\x07"}, 400, "f-holder_name", "tekens in die niet mogen"),
+    "control character": Refused({"holder_name": "Sam\x07"}, 400, "f-holder_name", "onzichtbaar teken dat niet mag"),
 }  # fmt: skip
 
 
