@@ -47,11 +47,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from credentials.pdf import MAX_ATTACHMENTS, render_portfolio_pdf
 from issuer import bulk, documents, i18n, services, web
-from issuer.app import Runtime, runtime
 from issuer.catalogue import load_catalogue
 from issuer.db import DatabaseUnavailable, session_scope
 from issuer.keystore import KeyStoreError
 from issuer.models import BulkJob, Certificate, Organisation, User
+from issuer.runtime import Runtime, runtime
 from issuer.spreadsheet import csv_bytes
 
 log = logging.getLogger(__name__)

@@ -23,11 +23,11 @@ from sqlalchemy import select
 
 from credentials import cli as core_cli
 from issuer import services, trust
-from issuer.app import Runtime, build_runtime
 from issuer.config import Settings, SettingsError
 from issuer.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.keystore import KeyStoreError
 from issuer.models import User
+from issuer.runtime import Runtime, build_runtime
 from issuer.spreadsheet import csv_bytes
 
 if TYPE_CHECKING:

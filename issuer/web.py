@@ -51,11 +51,11 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed
 
 from issuer import documents, i18n, services
-from issuer.app import runtime
 from issuer.catalogue import load_catalogue
 from issuer.db import DatabaseUnavailable, session_scope
 from issuer.keystore import KeyStoreError
 from issuer.models import Certificate, Organisation, Participant, Shop, User
+from issuer.runtime import runtime
 
 log = logging.getLogger(__name__)
 

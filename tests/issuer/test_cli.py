@@ -126,9 +126,9 @@ def test_audit_verify(env: dict[str, str], org: str) -> None:
 
 def test_pdf_and_portfolio_for_a_printing_supervisor(env: dict[str, str], org: str, tmp_path: Path) -> None:
     from credentials.pdf import extract_credentials
-    from issuer.app import build_runtime
     from issuer.config import Settings
     from issuer.db import session_scope
+    from issuer.runtime import build_runtime
     from issuer.services import add_participant, did_document, get_org, issue_certificate
 
     rt = build_runtime(Settings.from_env(env))

@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import text
 
 from issuer import services
-from issuer.app import runtime
 from issuer.db import alembic_config, session_scope
+from issuer.runtime import runtime
 from tests.issuer.conftest import World
 
 

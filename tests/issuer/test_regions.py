@@ -27,9 +27,9 @@ from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
 from issuer import regions, services
-from issuer.app import runtime
 from issuer.db import alembic_config, session_scope
 from issuer.models import AuditEvent, Participant, Region, Shop
+from issuer.runtime import runtime
 from tests.issuer.conftest import PASSWORD, login, post
 from tests.support import cli, make_settings, migrated_app, service_env
 
