@@ -29,9 +29,9 @@ from issuer import (
     trust_pages,
     web,
 )
-from issuer.config import Settings
-from issuer.db import DatabaseUnavailable
 from issuer.runtime import EXTENSION, MAX_REQUEST_BYTES, build_runtime
+from issuer.store.db import DatabaseUnavailable
+from issuer.store.settings import Settings
 from verifier import api as verifier_api
 from verifier import pages as verifier_pages
 

@@ -46,8 +46,8 @@ from credentials.keys import Ed25519Multikey
 from credentials.statuslist import MIN_ENTRIES
 from issuer import bulk_signing, services, trust
 from issuer.catalogue import load_catalogue
-from issuer.models import Certificate, Competence, Organisation, StatusList, User
 from issuer.runtime import Runtime
+from issuer.store.models import Certificate, Competence, Organisation, StatusList, User
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 MAX_ROWS: Final = 20_000

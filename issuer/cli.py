@@ -23,12 +23,12 @@ from sqlalchemy import select
 
 from credentials import cli as core_cli
 from issuer import services, trust
-from issuer.config import Settings, SettingsError
-from issuer.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.keystore import KeyStoreError
-from issuer.models import User
 from issuer.runtime import Runtime, build_runtime
 from issuer.spreadsheet import csv_bytes
+from issuer.store.db import DatabaseUnavailable, init_lock, session_scope, upgrade
+from issuer.store.models import User
+from issuer.store.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from issuer.bulk import BulkOutcome

@@ -14,10 +14,10 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from issuer.config import Settings
-from issuer.db import make_engine, make_sessionmaker
 from issuer.keystore import KeyStore
 from issuer.services import Context
+from issuer.store.db import make_engine, make_sessionmaker
+from issuer.store.settings import Settings
 
 MAX_REQUEST_BYTES: Final = 2 * 1024 * 1024
 EXTENSION: Final = "credentials"  # the key of the runtime in ``app.extensions``

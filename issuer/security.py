@@ -25,7 +25,7 @@ from typing import Final
 
 from flask import Flask, Response
 
-from issuer.config import Settings
+from issuer.store.settings import Settings
 
 HSTS: Final = "max-age=31536000; includeSubDomains"
 JSON_CONTENT_SECURITY_POLICY: Final = "default-src 'none'; frame-ancestors 'none'"

@@ -2,7 +2,7 @@
 and the API share. Views translate :class:`ServiceError` to HTTP; commands to exit codes.
 
 Every function takes the session it works in; callers own the transaction
-(``issuer.db.session_scope``), so one user action is one transaction.
+(``issuer.store.db.session_scope``), so one user action is one transaction.
 """
 
 from __future__ import annotations
@@ -33,9 +33,8 @@ from credentials.proofs import add_proof
 from credentials.statuslist import MIN_ENTRIES, Bitstring, StatusEntry, build_status_list_credential
 from credentials.timeutil import format_datetime
 from issuer.catalogue import CatalogueCompetence, load_catalogue
-from issuer.config import Settings
 from issuer.keystore import KeyStore
-from issuer.models import (
+from issuer.store.models import (
     ROLES,
     AuditEvent,
     AuditHead,
@@ -50,6 +49,7 @@ from issuer.models import (
     StatusList,
     User,
 )
+from issuer.store.settings import Settings
 
 LEVELS = ("1", "2", "3")
 MAX_NAME = 200

@@ -52,10 +52,10 @@ from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed
 
 from issuer import documents, i18n, services
 from issuer.catalogue import load_catalogue
-from issuer.db import DatabaseUnavailable, session_scope
 from issuer.keystore import KeyStoreError
-from issuer.models import Certificate, Organisation, Participant, Shop, User
 from issuer.runtime import runtime
+from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.models import Certificate, Organisation, Participant, Shop, User
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from issuer import bulk, services
-from issuer.db import session_scope
-from issuer.models import AuditEvent, Certificate
 from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import AuditEvent, Certificate
 from tests.issuer.conftest import World, count_rows
 from tests.support import ROOT, cli, service_env, stored_certificates
 

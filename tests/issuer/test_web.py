@@ -21,9 +21,9 @@ from credentials.did import StaticDidResolver
 from credentials.verify import StaticStatusLookup, verify_credential
 from issuer import i18n, services, web
 from issuer.app import create_app
-from issuer.db import session_scope
-from issuer.models import AuditEvent, BulkJob, Certificate, Participant, User
 from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import AuditEvent, BulkJob, Certificate, Participant, User
 from tests.issuer.conftest import (
     PASSWORD,
     World,
