@@ -519,11 +519,11 @@ def cmd_regions_import(args: argparse.Namespace) -> int:
 
 
 def cmd_regions_remove(args: argparse.Namespace) -> int:
-    from issuer import regions  # noqa: PLC0415
+    from issuer import region_names, regions  # noqa: PLC0415
 
     rt = _runtime(args)
     with session_scope(rt.sessions) as session:
-        region = regions.find_region(session, args.region) or regions.get_region(session, args.region)
+        region = region_names.find_region(session, args.region) or regions.get_region(session, args.region)
         regions.remove_region(session, region=region, actor=CLI_ACTOR)
     print(f"Region {args.region} removed.")
     return EXIT_OK

@@ -34,6 +34,7 @@ from credentials.statuslist import MIN_ENTRIES, Bitstring, StatusEntry, build_st
 from credentials.timeutil import format_datetime
 from issuer.catalogue import CatalogueCompetence, load_catalogue
 from issuer.keystore import KeyStore
+from issuer.region_names import find_region
 from issuer.store.models import (
     ROLES,
     AuditEvent,
@@ -414,8 +415,7 @@ def add_shop(
     session: Session, *, org: Organisation, name: str, actor: str, city: str | None = None, region: str | None = None
 ) -> Shop:
     """A shop of ``org`` (idempotent on the name). ``region`` is a labour-market region's
-    code or name (any spelling, see :func:`issuer.regions.find_region`); unknown is refused."""
-    from issuer.regions import find_region  # noqa: PLC0415 - issuer.regions imports this module
+    code or name (any spelling, see :func:`issuer.region_names.find_region`); unknown is refused."""
 
     clean = clean_text(name, field="name", max_length=MAX_NAME) or ""
     shop = session.execute(select(Shop).where(Shop.organisation_id == org.id, Shop.name == clean)).scalar_one_or_none()
