@@ -48,9 +48,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from issuer import services  # noqa: E402 - path set up above
-from issuer.app import build_runtime  # noqa: E402
-from issuer.config import Settings  # noqa: E402
-from issuer.db import session_scope  # noqa: E402
+from issuer.runtime import build_runtime  # noqa: E402
+from issuer.store.db import session_scope  # noqa: E402
+from issuer.store.settings import Settings  # noqa: E402
 from verifier.service import parse_credential_json, verify_for_reader  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -56,9 +56,9 @@ from bench_verify_http import (  # noqa: E402 - path set up above
 )
 
 from issuer import services  # noqa: E402
-from issuer.app import build_runtime  # noqa: E402
-from issuer.config import Settings  # noqa: E402
-from issuer.db import session_scope  # noqa: E402
+from issuer.runtime import build_runtime  # noqa: E402
+from issuer.store.db import session_scope  # noqa: E402
+from issuer.store.settings import Settings  # noqa: E402
 
 PAGE_SHARE = 0.7
 COMPETENCES = ("CIRC-SORTEREN", "DIG-KASSA", "VAK-TILLEN", "WERK-SAMENWERKEN", "CIRC-INNAME")

@@ -42,10 +42,10 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 
 from credentials.timeutil import format_datetime
 from issuer import bulk, documents, services, tokens
-from issuer.app import MAX_REQUEST_BYTES, runtime
-from issuer.db import DatabaseUnavailable, session_scope
 from issuer.keystore import KeyStoreError
-from issuer.models import ApiToken, Certificate, Organisation, Participant, Shop
+from issuer.runtime import MAX_REQUEST_BYTES, runtime
+from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.models import ApiToken, Certificate, Organisation, Participant, Shop
 from issuer.web import parse_issue_date
 from verifier.api import problem
 from verifier.ratelimit import RateLimiter

@@ -1,8 +1,10 @@
 """The Flask application factory.
 
 ``create_app()`` reads the settings from the environment (or takes them), opens the
-database and the key store, and wires the blueprints. Importing this module has no
-side effects. ``verifier_only=True`` builds an app without a key store and without
+database and the key store (:func:`issuer.runtime.build_runtime`), and wires the
+blueprints. Only the entry points (the WSGI module, the command line's ``serve``, the
+tests) import this module; a request takes what it needs from :mod:`issuer.runtime`.
+Importing it has no side effects. ``verifier_only=True`` builds an app without a key store and without
 the staff pages: it can show and verify, never sign.
 """
 
@@ -10,55 +12,31 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Flask, g
 
-from issuer import logging_setup, security
-from issuer.config import Settings
-from issuer.db import DatabaseUnavailable, make_engine, make_sessionmaker
-from issuer.keystore import KeyStore
-from issuer.services import Context
+from issuer import (
+    api_v1,
+    bulk_pages,
+    framework_pages,
+    logging_setup,
+    portfolio,
+    public,
+    region_pages,
+    security,
+    token_pages,
+    trust_pages,
+    web,
+)
+from issuer.runtime import EXTENSION, MAX_REQUEST_BYTES, build_runtime
+from issuer.store.db import DatabaseUnavailable
+from issuer.store.settings import Settings
 from templates import TEMPLATES_DIR
+from verifier import api as verifier_api
+from verifier import pages as verifier_pages
 
 log = logging.getLogger(__name__)
-
-MAX_REQUEST_BYTES = 2 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """What a request needs: settings, database and (unless verifier-only) the key store."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    context: Context
-    verifier_only: bool
-
-
-def runtime() -> Runtime:
-    rt: Runtime = current_app.extensions["credentials"]
-    return rt
-
-
-def build_runtime(settings: Settings, *, verifier_only: bool = False) -> Runtime:
-    """Database and (unless verifier-only) key store for ``settings``; used by the app and the CLI.
-
-    ``verifier_only``: no key store at all, and the database is opened read-only.
-    """
-    engine = make_engine(settings.database_url, read_only=verifier_only)
-    keystore = None if verifier_only else KeyStore(settings.keys_dir, settings.key_passphrase)
-    return Runtime(
-        settings=settings,
-        engine=engine,
-        sessions=make_sessionmaker(engine),
-        context=Context(settings=settings, keystore=keystore),
-        verifier_only=verifier_only,
-    )
 
 
 def create_app(
@@ -81,21 +59,7 @@ def create_app(
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["credentials"] = build_runtime(settings, verifier_only=verifier_only)
-
-    from issuer import (  # noqa: PLC0415 - they import this module
-        api_v1,
-        bulk_pages,
-        framework_pages,
-        portfolio,
-        public,
-        region_pages,
-        token_pages,
-        trust_pages,
-        web,
-    )
-    from verifier import api as verifier_api  # noqa: PLC0415
-    from verifier import pages as verifier_pages  # noqa: PLC0415
+    app.extensions[EXTENSION] = build_runtime(settings, verifier_only=verifier_only)
 
     logging_setup.init_app(app)  # first: the request id is set before any other hook logs
     security.init_app(app, settings)

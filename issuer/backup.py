@@ -65,10 +65,10 @@ from sqlalchemy.orm import Session
 
 from credentials.keys import Ed25519Multikey
 from issuer import services
-from issuer.config import Settings
-from issuer.db import READS_ONLY_OPTION, DatabaseUnavailable, alembic_config, make_engine
 from issuer.keystore import SECTOR_FOLDER, KeyStore, KeyStoreError
-from issuer.models import Certificate, Organisation, Participant, SectorKey, SigningKey, StatusList
+from issuer.store.db import READS_ONLY_OPTION, DatabaseUnavailable, alembic_config, make_engine
+from issuer.store.models import Certificate, Organisation, Participant, SectorKey, SigningKey, StatusList
+from issuer.store.settings import Settings
 
 FORMAT = "kringloop-credentials-backup"
 FORMAT_VERSION = 1

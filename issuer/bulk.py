@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import multiprocessing
 import os
 import re
@@ -43,14 +42,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credentials.jsonld import default_document_loader
 from credentials.keys import Ed25519Multikey
-from credentials.proofs import add_proof
 from credentials.statuslist import MIN_ENTRIES
-from issuer import services, trust
-from issuer.app import Runtime
+from issuer import bulk_signing, services, trust
 from issuer.catalogue import load_catalogue
-from issuer.models import Certificate, Competence, Organisation, StatusList, User
+from issuer.runtime import Runtime
+from issuer.store.models import Certificate, Competence, Organisation, StatusList, User
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 MAX_ROWS: Final = 20_000
@@ -466,28 +463,6 @@ class BulkOutcome:
         return len(self.issued) + len(self.skipped) + len(self.failed)
 
 
-_WORKER_KEY: Ed25519Multikey | None = None
-
-
-def _worker_start(seed: bytes, controller: str, fragment: str) -> None:
-    global _WORKER_KEY  # noqa: PLW0603 - one key per worker process, set once
-    _WORKER_KEY = Ed25519Multikey.from_seed(seed, controller=controller, fragment=fragment)
-    default_document_loader()
-
-
-def _signed_texts(documents: list[dict[str, Any]], key: Ed25519Multikey) -> list[str]:
-    """Each document signed, as JSON text (so a worker serialises it, not the parent)."""
-    loader = default_document_loader()
-    return [json.dumps(add_proof(d, key=key, document_loader=loader), ensure_ascii=False) for d in documents]
-
-
-def _sign_many(documents: list[dict[str, Any]]) -> list[str]:
-    """Sign in a worker process, with the key it was started with."""
-    if _WORKER_KEY is None:
-        raise RuntimeError("the signing worker was not started with a key")
-    return _signed_texts(documents, _WORKER_KEY)
-
-
 class _Allocator:
     """Random free indexes of the organisation's current revocation list, from one read
     of the used ones (kept up to date as this run allocates)."""
@@ -578,7 +553,7 @@ def issue_rows(
             pool = ProcessPoolExecutor(
                 max_workers=count,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_start,
+                initializer=bulk_signing.worker_start,
                 initargs=(key.seed(), key.controller, key.id.split("#", 1)[1]),
             )
         sign = _Signer(pool, key, count)
@@ -651,13 +626,15 @@ class _Signer:
         self.pool, self.key, self.workers = pool, key, max(1, workers)
 
     def now(self, documents: list[dict[str, Any]]) -> list[str]:
-        return _signed_texts(documents, self.key)
+        return bulk_signing.signed_texts(documents, self.key)
 
     def start(self, documents: list[dict[str, Any]]) -> Future[list[str]] | list[str]:
         if self.pool is None:
             return self.now(documents)
         size = -(-len(documents) // self.workers)
-        parts = [self.pool.submit(_sign_many, documents[i : i + size]) for i in range(0, len(documents), size)]
+        parts = [
+            self.pool.submit(bulk_signing.sign_many, documents[i : i + size]) for i in range(0, len(documents), size)
+        ]
         combined: Future[list[str]] = Future()
 
         def finish(_part: Future[list[str]]) -> None:

@@ -8,7 +8,7 @@ organisation's upload is "not found"):
 2. ``POST /meerdere-certificaten``: the file is read (:func:`issuer.bulk.parse_csv`) and every
    row is checked (:func:`issuer.bulk.resolve_rows`); nothing is signed. With any problem
    the page lists them all (row, column, value, what to do) and nothing is stored. Without
-   problems the upload is stored as a :class:`~issuer.models.BulkJob` in state ``checked``
+   problems the upload is stored as a :class:`~issuer.store.models.BulkJob` in state ``checked``
    and the browser goes to its page: the preview.
 3. ``GET /meerdere-certificaten/<job>``: the preview (how many certificates, how many rows
    were issued before and are skipped, the first rows, one button); while issuing a
@@ -47,12 +47,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from credentials.pdf import MAX_ATTACHMENTS, render_portfolio_pdf
 from issuer import bulk, documents, i18n, services, web
-from issuer.app import Runtime, runtime
 from issuer.catalogue import load_catalogue
-from issuer.db import DatabaseUnavailable, session_scope
 from issuer.keystore import KeyStoreError
-from issuer.models import BulkJob, Certificate, Organisation, User
+from issuer.runtime import Runtime, runtime
 from issuer.spreadsheet import csv_bytes
+from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.models import BulkJob, Certificate, Organisation, User
 
 log = logging.getLogger(__name__)
 

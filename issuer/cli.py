@@ -23,12 +23,12 @@ from sqlalchemy import select
 
 from credentials import cli as core_cli
 from issuer import services, trust
-from issuer.app import Runtime, build_runtime
-from issuer.config import Settings, SettingsError
-from issuer.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.keystore import KeyStoreError
-from issuer.models import User
+from issuer.runtime import Runtime, build_runtime
 from issuer.spreadsheet import csv_bytes
+from issuer.store.db import DatabaseUnavailable, init_lock, session_scope, upgrade
+from issuer.store.models import User
+from issuer.store.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from issuer.bulk import BulkOutcome
@@ -519,11 +519,11 @@ def cmd_regions_import(args: argparse.Namespace) -> int:
 
 
 def cmd_regions_remove(args: argparse.Namespace) -> int:
-    from issuer import regions  # noqa: PLC0415
+    from issuer import region_names, regions  # noqa: PLC0415
 
     rt = _runtime(args)
     with session_scope(rt.sessions) as session:
-        region = regions.find_region(session, args.region) or regions.get_region(session, args.region)
+        region = region_names.find_region(session, args.region) or regions.get_region(session, args.region)
         regions.remove_region(session, region=region, actor=CLI_ACTOR)
     print(f"Region {args.region} removed.")
     return EXIT_OK

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer import framework, services
-from issuer.models import Certificate, Participant
+from issuer.store.models import Certificate, Participant
 
 DEMO_ORG = "kringloop-demo"
 DEMO_SUPERVISOR = "werkbegeleider@kringloop-demo.example"

@@ -18,8 +18,8 @@ from typing import Final
 from credentials.pdf import CertificateSheet, EnglishText, render_certificate_pdf, render_portfolio_pdf
 from issuer import services
 from issuer.catalogue import load_catalogue
-from issuer.config import Settings
-from issuer.models import Certificate
+from issuer.store.models import Certificate
+from issuer.store.settings import Settings
 
 CHECK_PATH: Final = "/controleren"
 ZIP_TIME: Final = (2026, 1, 1, 0, 0, 0)  # ZIP needs a time per member; a fixed one keeps it deterministic

@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 
 from issuer import services
 from issuer.catalogue import CatalogueError, load_catalogue, parse_catalogue
-from issuer.models import Competence, CompetenceProposal, FrameworkVersion, Organisation
+from issuer.store.models import Competence, CompetenceProposal, FrameworkVersion, Organisation
 
 TEXT_FIELDS: Final = ("name_nl", "name_en", "description_nl", "description_en", "criteria_nl", "criteria_en")
 # What makes a competence's definition: a change in any of these gives it a new achievement id.

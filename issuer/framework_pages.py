@@ -23,9 +23,9 @@ from flask import Blueprint, Flask, Response, flash, g, jsonify, redirect, rende
 from flask.typing import ResponseReturnValue
 
 from issuer import framework, i18n, services, web
-from issuer.app import runtime
 from issuer.catalogue import load_catalogue
-from issuer.models import Competence, CompetenceProposal
+from issuer.runtime import runtime
+from issuer.store.models import Competence, CompetenceProposal
 
 bp = Blueprint("framework_pages", __name__)
 

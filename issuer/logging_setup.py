@@ -36,7 +36,7 @@ from typing import IO, Any, Final
 
 from flask import Flask, Response, g, request
 
-from issuer.config import LOG_FORMATS
+from issuer.store.settings import LOG_FORMATS
 
 REQUEST_ID_HEADER: Final = "X-Request-Id"
 ACCESS_LOGGER: Final = "issuer.access"

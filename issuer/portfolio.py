@@ -24,9 +24,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from issuer import documents, i18n, services, web
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import Certificate, Participant
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import Certificate, Participant
 from verifier.ratelimit import RateLimiter
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")

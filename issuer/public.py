@@ -20,10 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from issuer import services
-from issuer.app import Runtime, runtime
-from issuer.db import DatabaseUnavailable, alembic_config, session_scope
 from issuer.keystore import KeyStore, KeyStoreError
-from issuer.models import Organisation, SigningKey
+from issuer.runtime import Runtime, runtime
+from issuer.store.db import DatabaseUnavailable, alembic_config, session_scope
+from issuer.store.models import Organisation, SigningKey
 
 log = logging.getLogger(__name__)
 

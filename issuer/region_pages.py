@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from issuer import i18n, regions, services, web
 from issuer.catalogue import load_catalogue
-from issuer.models import Region, Shop
+from issuer.store.models import Region, Shop
 
 bp = Blueprint("regions", __name__)
 

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -39,8 +37,9 @@ from sqlalchemy import ColumnElement, and_, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from issuer import i18n, services
-from issuer.models import Certificate, Competence, Organisation, Region, Shop
+from issuer.region_names import match_key, region_code
 from issuer.spreadsheet import csv_bytes
+from issuer.store.models import Certificate, Competence, Organisation, Region, Shop
 
 THRESHOLD: Final = 5  # people: a cell with fewer is hidden
 UNKNOWN: Final = "onbekend"  # the code of the row for shops without a region
@@ -55,26 +54,6 @@ HIDDEN_COUNT: Final = "x"
 
 
 # --- names and codes ------------------------------------------------------------------------
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def region_code(name: str) -> str:
-    """The region's key in links and files: "Zaanstreek/Waterland" is ``zaanstreek-waterland``.
-    (Migration 0006 holds a frozen copy; a test checks they agree.)"""
-    return re.sub(r"[^a-z0-9]+", "-", _ascii(name).lower()).strip("-")[:64]
-
-
-def match_key(name: str) -> str:
-    """What two spellings of one region share: letters and digits only, without a leading
-    "arbeidsmarktregio" or "regio" ("Food Valley" is "Foodvalley", "Regio Zwolle" "Zwolle")."""
-    key = re.sub(r"[^a-z0-9]+", "", _ascii(name).casefold())
-    for prefix in ("arbeidsmarktregio", "regio"):
-        if key.startswith(prefix) and len(key) > len(prefix):
-            return key[len(prefix) :]
-    return key
 
 
 def clean_region_name(raw: object, *, field_name: str = "name") -> str:
@@ -123,18 +102,6 @@ def get_region(session: Session, code: str) -> Region:
     if region is None:
         raise services.NotFound("no such region", code="unknown_region", field="region")
     return region
-
-
-def find_region(session: Session, text: str) -> Region | None:
-    """The region a code or a name (any spelling :func:`match_key` forgives) means, or None."""
-    wanted = (text or "").strip()
-    if not wanted:
-        return None
-    by_code = session.execute(select(Region).where(Region.code == wanted)).scalar_one_or_none()
-    if by_code is not None:
-        return by_code
-    key = match_key(wanted)
-    return next((r for r in session.execute(select(Region)).scalars() if match_key(r.name) == key), None)
 
 
 def _name_taken(session: Session, name: str, *, other_than: int | None = None) -> bool:

@@ -2,7 +2,7 @@
 and the API share. Views translate :class:`ServiceError` to HTTP; commands to exit codes.
 
 Every function takes the session it works in; callers own the transaction
-(``issuer.db.session_scope``), so one user action is one transaction.
+(``issuer.store.db.session_scope``), so one user action is one transaction.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from credentials.proofs import add_proof
 from credentials.statuslist import MIN_ENTRIES, Bitstring, StatusEntry, build_status_list_credential
 from credentials.timeutil import format_datetime
 from issuer.catalogue import CatalogueCompetence, load_catalogue
-from issuer.config import Settings
 from issuer.keystore import KeyStore
-from issuer.models import (
+from issuer.region_names import find_region
+from issuer.store.models import (
     ROLES,
     AuditEvent,
     AuditHead,
@@ -50,6 +50,7 @@ from issuer.models import (
     StatusList,
     User,
 )
+from issuer.store.settings import Settings
 
 LEVELS = ("1", "2", "3")
 MAX_NAME = 200
@@ -414,8 +415,7 @@ def add_shop(
     session: Session, *, org: Organisation, name: str, actor: str, city: str | None = None, region: str | None = None
 ) -> Shop:
     """A shop of ``org`` (idempotent on the name). ``region`` is a labour-market region's
-    code or name (any spelling, see :func:`issuer.regions.find_region`); unknown is refused."""
-    from issuer.regions import find_region  # noqa: PLC0415 - issuer.regions imports this module
+    code or name (any spelling, see :func:`issuer.region_names.find_region`); unknown is refused."""
 
     clean = clean_text(name, field="name", max_length=MAX_NAME) or ""
     shop = session.execute(select(Shop).where(Shop.organisation_id == org.id, Shop.name == clean)).scalar_one_or_none()

@@ -17,8 +17,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from issuer import i18n, services, tokens, web
-from issuer.app import runtime
-from issuer.models import ApiToken, Organisation, User
+from issuer.runtime import runtime
+from issuer.store.models import ApiToken, Organisation, User
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/organisatie/api-tokens")
 

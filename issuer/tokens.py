@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer import services
-from issuer.models import ApiToken, Organisation, User
+from issuer.store.models import ApiToken, Organisation, User
 
 TOKEN_PREFIX: Final = "kc_"  # noqa: S105 - a public marker that says what the string is, not a secret
 TOKEN_RANDOM_BYTES: Final = 30  # 240 bits, 40 URL-safe characters

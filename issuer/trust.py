@@ -42,9 +42,9 @@ from credentials.keys import Ed25519Multikey
 from credentials.proofs import EDDSA_JCS_2022, add_proof
 from credentials.timeutil import format_datetime
 from issuer import services
-from issuer.config import Settings
 from issuer.keystore import SECTOR_FOLDER
-from issuer.models import QUALITY_MARKS, MembershipPeriod, Organisation, SectorKey, Shop, SigningKey
+from issuer.store.models import QUALITY_MARKS, MembershipPeriod, Organisation, SectorKey, Shop, SigningKey
+from issuer.store.settings import Settings
 from verifier.registry import TRUST_LIST_CONTEXT, TRUST_LIST_TYPE, KeyRecord, Member, Period
 
 # What each action makes of the membership, and from which states it may start.

@@ -24,9 +24,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from issuer import services, trust, web
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import QUALITY_MARKS, Organisation
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import QUALITY_MARKS, Organisation
 
 log = logging.getLogger(__name__)
 

@@ -51,11 +51,12 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed
 
 from issuer import documents, i18n, services
-from issuer.app import runtime
 from issuer.catalogue import load_catalogue
-from issuer.db import DatabaseUnavailable, session_scope
 from issuer.keystore import KeyStoreError
-from issuer.models import Certificate, Organisation, Participant, Shop, User
+from issuer.runtime import runtime
+from issuer.security import CONTENT_SECURITY_POLICY
+from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.models import Certificate, Organisation, Participant, Shop, User
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,6 @@ LOCAL_TIME: Final = ZoneInfo("Europe/Amsterdam")
 EARLIEST_ISSUE_DATE: Final = date(2000, 1, 1)
 CSRF_FIELD: Final = "csrf_token"
 UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# No scripts, no inline styles, no framing, forms only to this site.
-CONTENT_SECURITY_POLICY: Final = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
 
 P = ParamSpec("P")
 T = TypeVar("T")

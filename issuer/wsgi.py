@@ -19,7 +19,7 @@ import os
 
 from flask import Flask
 
-from issuer.config import Settings, SettingsError
+from issuer.store.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 

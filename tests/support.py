@@ -12,8 +12,8 @@ from flask import Flask
 
 from issuer import services
 from issuer.app import create_app
-from issuer.config import Settings
-from issuer.db import session_scope, upgrade
+from issuer.store.db import session_scope, upgrade
+from issuer.store.settings import Settings
 
 BASE_URL = "https://certificaten.test"
 

@@ -18,8 +18,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from issuer.app import runtime
-from issuer.db import DatabaseUnavailable, session_scope
+from issuer.runtime import runtime
+from issuer.store.db import DatabaseUnavailable, session_scope
 from verifier.ratelimit import RateLimiter
 from verifier.service import MAX_JSON_BYTES, InputRejected, parse_credential_json, verify_for_reader
 

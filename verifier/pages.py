@@ -44,9 +44,9 @@ from credentials.verify import (
     VerificationResult,
 )
 from issuer import i18n, web
-from issuer.app import runtime
-from issuer.db import session_scope
+from issuer.runtime import runtime
 from issuer.services import find_by_short_code, normalise_short_code
+from issuer.store.db import session_scope
 from verifier.ratelimit import RateLimiter
 from verifier.service import (
     MAX_JSON_BYTES,

@@ -43,9 +43,9 @@ from credentials.verify import (
     verify_credential,
 )
 from issuer import trust
-from issuer.config import Settings
-from issuer.models import Certificate, MembershipPeriod, Organisation, SigningKey, StatusList
 from issuer.services import aware_utc
+from issuer.store.models import Certificate, MembershipPeriod, Organisation, SigningKey, StatusList
+from issuer.store.settings import Settings
 from verifier import registry
 
 # Limits that keep the effort for hostile input bounded (documented in the OpenAPI text).

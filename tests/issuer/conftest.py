@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from issuer import services
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import AuditEvent, Certificate, Participant
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import AuditEvent, Certificate, Participant
 
 PASSWORD = "Kringloop-test-2026!"
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -27,9 +27,10 @@ from werkzeug.test import TestResponse
 
 from credentials.pdf import extract_credentials
 from issuer import services, tokens
-from issuer.app import create_app, runtime
-from issuer.db import session_scope
-from issuer.models import ApiToken, AuditEvent, Base, Certificate, Organisation
+from issuer.app import create_app
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import ApiToken, AuditEvent, Base, Certificate, Organisation
 from issuer.web import today_local
 from tests.issuer.conftest import World, count_rows, csrf_token, login
 from tests.issuer.test_web import page, text_of

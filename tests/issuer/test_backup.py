@@ -22,10 +22,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from issuer import services
-from issuer.app import build_runtime
-from issuer.config import Settings
-from issuer.db import alembic_config, session_scope
-from issuer.models import Certificate
+from issuer.runtime import build_runtime
+from issuer.store.db import alembic_config, session_scope
+from issuer.store.models import Certificate
+from issuer.store.settings import Settings
 from tests.support import ROOT, cli, free_port, service_env, serving
 from verifier.service import verify_for_reader
 

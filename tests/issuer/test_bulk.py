@@ -16,9 +16,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from issuer import bulk, services
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import AuditEvent, Certificate
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import AuditEvent, Certificate
 from tests.issuer.conftest import World, count_rows
 from tests.support import ROOT, cli, service_env, stored_certificates
 
@@ -209,6 +209,17 @@ def test_signing_in_worker_processes_gives_the_same_certificates(app: Flask, wor
     with app.app_context(), session_scope(runtime().sessions) as session:
         for cert in (made[0], made[bulk.BATCH], made[-1]):
             assert verify_for_reader(session, runtime().settings, json.loads(cert.credential_json)).verdict == "valid"
+
+
+def test_a_signing_worker_imports_neither_the_web_app_nor_the_database() -> None:
+    """The worker processes import only the signing module and ``credentials``."""
+    probe = (
+        "import sys; import issuer.bulk_signing; "
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'verifier') "
+        "or (m.startswith('issuer.') and m != 'issuer.bulk_signing')); print(loaded)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
 
 
 def test_rows_with_problems_fail_and_the_rest_is_issued(app: Flask, world: World) -> None:

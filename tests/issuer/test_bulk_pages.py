@@ -26,9 +26,9 @@ from werkzeug.test import TestResponse
 
 from credentials.pdf import extract_credentials
 from issuer import bulk, bulk_pages, i18n, services
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import BulkJob, Certificate
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import BulkJob, Certificate
 from tests.issuer.conftest import World, count_rows, csrf_token, login, post
 from tests.issuer.test_web import page, text_of
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from issuer.db import make_engine, make_sessionmaker, session_scope
+from issuer.store.db import make_engine, make_sessionmaker, session_scope
 
 
 @pytest.fixture

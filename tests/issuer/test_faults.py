@@ -26,9 +26,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from issuer import services
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import AuditEvent, Certificate, SigningKey
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import AuditEvent, Certificate, SigningKey
 from tests.issuer.conftest import PASSWORD, login, post
 from tests.support import cli, make_settings, migrated_app, service_env
 
@@ -201,8 +201,8 @@ def test_a_full_disk_under_the_key_store_loses_no_key(tiny_disk: Path, tmp_path:
     # The old key is intact and still the one that signs; no half-written key file is left.
     assert {p: p.read_bytes() for p in (tiny_disk / "keys").rglob("*.pem")} == key_files
     assert not list((tiny_disk / "keys").rglob("*.tmp"))
-    from issuer.app import build_runtime
-    from issuer.config import Settings
+    from issuer.runtime import build_runtime
+    from issuer.store.settings import Settings
 
     rt = build_runtime(Settings.from_env(env))
     try:

@@ -32,8 +32,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.test import TestResponse
 
 from issuer import framework, services
-from issuer.app import runtime
-from issuer.db import session_scope
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
 from tests.issuer.conftest import PASSWORD, World, build_world, login
 
 CRLF = "\r\n"

@@ -23,9 +23,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from issuer import cli, documents, framework, services
-from issuer.app import runtime
-from issuer.db import alembic_config, session_scope
-from issuer.models import AuditEvent, Certificate, Competence, CompetenceProposal, FrameworkVersion
+from issuer.runtime import runtime
+from issuer.store.db import alembic_config, session_scope
+from issuer.store.models import AuditEvent, Certificate, Competence, CompetenceProposal, FrameworkVersion
 from tests.issuer.conftest import World, login, post
 from verifier.service import verify_for_reader
 

@@ -17,9 +17,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import Certificate, Participant
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import Certificate, Participant
 from tests.issuer.conftest import World, csrf_token, login, post
 
 HOSTILE = (

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import importlib.util
 import secrets
+from pathlib import Path
 
 from alembic import command
 from flask import Flask
 from sqlalchemy import text
 
-from issuer import services
-from issuer.app import runtime
-from issuer.db import alembic_config, session_scope
+from issuer import services, store
+from issuer.runtime import runtime
+from issuer.store.db import alembic_config, session_scope
 from tests.issuer.conftest import World
 
 
 def test_the_migrations_frozen_short_code_matches_the_services() -> None:
-    path = services.__file__.replace("services.py", "migrations/versions/0002_certificate_short_code.py")
+    path = str(Path(store.__file__).parent / "migrations" / "versions" / "0002_certificate_short_code.py")
     spec = importlib.util.spec_from_file_location("migration_0002", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

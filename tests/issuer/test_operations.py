@@ -19,10 +19,11 @@ from sqlalchemy import create_engine, select, text
 from werkzeug.test import TestResponse
 
 from issuer import logging_setup, security, services, tokens, web
-from issuer.app import create_app, runtime
-from issuer.config import Settings, SettingsError
-from issuer.db import session_scope
-from issuer.models import AuditEvent, User
+from issuer.app import create_app
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import AuditEvent, User
+from issuer.store.settings import Settings, SettingsError
 from tests.issuer.conftest import PASSWORD, World, build_world, csrf_token, login, post
 from tests.support import ROOT, make_settings, migrated_app
 

@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from credentials.pdf import extract_credentials
 from issuer import services
-from issuer.app import runtime
-from issuer.db import session_scope
-from issuer.models import AuditEvent, Certificate, Participant
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
+from issuer.store.models import AuditEvent, Certificate, Participant
 from tests.issuer.conftest import World, count_rows, csrf_token, login, post
 from verifier.service import verify_for_reader
 

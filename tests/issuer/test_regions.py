@@ -26,10 +26,10 @@ from alembic import command
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
-from issuer import regions, services
-from issuer.app import runtime
-from issuer.db import alembic_config, session_scope
-from issuer.models import AuditEvent, Participant, Region, Shop
+from issuer import regions, services, store
+from issuer.runtime import runtime
+from issuer.store.db import alembic_config, session_scope
+from issuer.store.models import AuditEvent, Participant, Region, Shop
 from tests.issuer.conftest import PASSWORD, login, post
 from tests.support import cli, make_settings, migrated_app, service_env
 
@@ -421,7 +421,7 @@ def test_an_unknown_region_for_a_new_shop_is_refused(app: Flask) -> None:
 
 
 def _migration() -> object:
-    path = Path(regions.__file__).parent / "migrations" / "versions" / "0006_regions.py"
+    path = Path(store.__file__).parent / "migrations" / "versions" / "0006_regions.py"
     spec = importlib.util.spec_from_file_location("migration_0006", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -23,11 +23,11 @@ from sqlalchemy import func, select, text
 from credentials.did import StaticDidResolver
 from credentials.verify import VerificationResult, verify_credential
 from issuer import services
-from issuer.app import Runtime, build_runtime
-from issuer.config import Settings
-from issuer.db import DatabaseUnavailable, session_scope, upgrade
 from issuer.keystore import KeyStore, KeyStoreError
-from issuer.models import AuditEvent, Certificate, Organisation, StatusList
+from issuer.runtime import Runtime, build_runtime
+from issuer.store.db import DatabaseUnavailable, session_scope, upgrade
+from issuer.store.models import AuditEvent, Certificate, Organisation, StatusList
+from issuer.store.settings import Settings
 from tests.support import make_settings
 
 BASE_URL = "http://127.0.0.1:5999"
@@ -240,9 +240,9 @@ def test_a_killed_process_between_signing_and_storing_leaves_nothing(
     script = textwrap.dedent(f"""
         import os, sys
         from issuer import services
-        from issuer.app import build_runtime
-        from issuer.config import Settings
-        from issuer.db import session_scope
+        from issuer.runtime import build_runtime
+        from issuer.store.settings import Settings
+        from issuer.store.db import session_scope
         from pathlib import Path
         settings = Settings(base_url={BASE_URL!r}, database_url={database_url!r},
                             keys_dir=Path({str(tmp_path / "keys")!r}),

@@ -24,9 +24,9 @@ from credentials.jsonld import default_document_loader
 from credentials.proofs import add_proof
 from credentials.verify import REGISTERED_ISSUER, verify_credential
 from issuer import bulk, services, trust
-from issuer.app import runtime
-from issuer.db import alembic_config, session_scope
-from issuer.models import AuditEvent, Certificate, MembershipPeriod, Organisation
+from issuer.runtime import runtime
+from issuer.store.db import alembic_config, session_scope
+from issuer.store.models import AuditEvent, Certificate, MembershipPeriod, Organisation
 from tests.issuer.conftest import World, csrf_token, login, post
 from verifier.registry import TrustListError, TrustListRegistry, verify_trust_list
 from verifier.service import verify_for_reader

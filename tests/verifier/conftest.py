@@ -28,8 +28,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from issuer import services
-from issuer.app import create_app, runtime
-from issuer.db import session_scope
+from issuer.app import create_app
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
 from tests.support import make_settings
 
 ORG = {

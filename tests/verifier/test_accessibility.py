@@ -59,8 +59,8 @@ def _tools() -> str:
 def _holder_code(app: Flask) -> str:
     """A holder of the organisation in ``issued``, with two certificates; their personal code."""
     from issuer import services
-    from issuer.app import runtime
-    from issuer.db import session_scope
+    from issuer.runtime import runtime
+    from issuer.store.db import session_scope
 
     with app.app_context(), session_scope(runtime().sessions) as session:
         org = services.get_org(session, "kringloop-delta")
@@ -74,8 +74,8 @@ def _holder_code(app: Flask) -> str:
 def _portfolio_pdf(app: Flask, issued: dict[str, Any]) -> bytes:
     from credentials.pdf import render_portfolio_pdf
     from issuer import documents, services
-    from issuer.app import runtime
-    from issuer.db import session_scope
+    from issuer.runtime import runtime
+    from issuer.store.db import session_scope
 
     with app.app_context(), session_scope(runtime().sessions) as session:
         sheets = [

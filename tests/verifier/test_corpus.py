@@ -62,9 +62,9 @@ from credentials.proofs import add_proof
 from credentials.timeutil import format_datetime
 from issuer import cli as issuer_cli
 from issuer import services
-from issuer.app import Runtime
-from issuer.db import session_scope
-from issuer.models import Organisation, SigningKey
+from issuer.runtime import Runtime
+from issuer.store.db import session_scope
+from issuer.store.models import Organisation, SigningKey
 from tests.support import BASE_URL, make_settings, migrated_app, postgres_schema
 from verifier.service import verify_for_reader
 

@@ -39,8 +39,8 @@ from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from issuer import services
-from issuer.app import Runtime
-from issuer.db import session_scope
+from issuer.runtime import Runtime
+from issuer.store.db import session_scope
 from tests.support import make_settings, migrated_app, postgres_schema
 from verifier.service import MAX_DEPTH, MAX_JSON_BYTES, MAX_NODES
 

@@ -19,9 +19,9 @@ SCRIPT = textwrap.dedent(
     import copy, json, sys, tempfile
     from pathlib import Path
     from issuer import services
-    from issuer.app import build_runtime
-    from issuer.config import Settings
-    from issuer.db import session_scope, upgrade
+    from issuer.runtime import build_runtime
+    from issuer.store.settings import Settings
+    from issuer.store.db import session_scope, upgrade
     from verifier.service import verify_for_reader
 
     tmp = Path(tempfile.mkdtemp())

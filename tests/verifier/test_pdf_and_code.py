@@ -22,8 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from credentials.pdf import render_certificate_pdf, render_portfolio_pdf
 from issuer import documents, services
-from issuer.app import runtime
-from issuer.db import session_scope
+from issuer.runtime import runtime
+from issuer.store.db import session_scope
 
 STATUS = re.compile(r'data-verification-status="([a-z-]+)"')
 

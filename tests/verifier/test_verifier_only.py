@@ -34,10 +34,11 @@ from sqlalchemy.orm import Session
 
 from issuer import cli as issuer_cli
 from issuer import services
-from issuer.app import Runtime, build_runtime, create_app, runtime
-from issuer.config import Settings
-from issuer.db import DatabaseUnavailable, session_scope
-from issuer.models import AuditEvent, Certificate, Organisation, SigningKey, StatusList
+from issuer.app import create_app
+from issuer.runtime import Runtime, build_runtime, runtime
+from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.models import AuditEvent, Certificate, Organisation, SigningKey, StatusList
+from issuer.store.settings import Settings
 from tests.support import BASE_URL
 from tests.verifier.conftest import ORG
 from verifier.service import verify_for_reader

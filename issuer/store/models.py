@@ -1,5 +1,5 @@
 """Database models (SQLAlchemy 2). The schema is created by the Alembic migrations in
-``issuer/migrations``; ``metadata`` here is what those migrations describe.
+``issuer/store/migrations``; ``metadata`` here is what those migrations describe.
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ def session_scope(factory: sessionmaker[Session], *, reads_only: bool = False) -
 
 def alembic_config(url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(resources.files("issuer") / "migrations"))
+    config.set_main_option("script_location", str(resources.files("issuer.store") / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 

@@ -31,7 +31,7 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-REGIONS_CSV = Path(__file__).resolve().parents[2] / "catalogue" / "arbeidsmarktregios.csv"
+REGIONS_CSV = Path(__file__).resolve().parents[3] / "catalogue" / "arbeidsmarktregios.csv"
 FK_NAME = "fk_shops_region_id_regions"
 
 

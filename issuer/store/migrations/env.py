@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from issuer.models import Base
+from issuer.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
