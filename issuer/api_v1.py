@@ -44,7 +44,7 @@ from credentials.timeutil import format_datetime
 from issuer import bulk, documents, services, tokens
 from issuer.keystore import KeyStoreError
 from issuer.runtime import MAX_REQUEST_BYTES, runtime
-from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.db import DatabaseUnavailable, aware_utc, session_scope
 from issuer.store.models import ApiToken, Certificate, Organisation, Participant, Shop
 from issuer.web import parse_issue_date
 from verifier.api import problem
@@ -483,7 +483,7 @@ def read_issue_input(body: Any, *, item: int | None = None) -> tuple[IssueInput,
 
 
 def _stamp(moment: datetime | None) -> str | None:
-    aware = services.aware_utc(moment)
+    aware = aware_utc(moment)
     return format_datetime(aware) if aware is not None else None
 
 

@@ -66,7 +66,7 @@ from sqlalchemy.orm import Session
 from credentials.keys import Ed25519Multikey
 from issuer import services
 from issuer.keystore import SECTOR_FOLDER, KeyStore, KeyStoreError
-from issuer.store.db import READS_ONLY_OPTION, DatabaseUnavailable, alembic_config, make_engine
+from issuer.store.db import READS_ONLY_OPTION, DatabaseUnavailable, alembic_config, aware_utc, make_engine
 from issuer.store.models import Certificate, Organisation, Participant, SectorKey, SigningKey, StatusList
 from issuer.store.settings import Settings
 
@@ -649,8 +649,8 @@ def _remove_empty_dirs(keys_dir: Path, written: list[Path]) -> None:
 
 def expected_verdict(cert: Certificate, *, now: datetime) -> str:
     """The verdict the public verifier must give ``cert`` by its record."""
-    compromised = services.aware_utc(cert.signing_key.compromised_at)
-    issued = services.aware_utc(cert.issued_at)
+    compromised = aware_utc(cert.signing_key.compromised_at)
+    issued = aware_utc(cert.issued_at)
     if compromised is not None and issued is not None and issued > compromised:
         # Recorded after its key was marked compromised (verifier.service.MembershipRegistry;
         # a certificate recorded in that very second was issued before the marking).
@@ -658,7 +658,7 @@ def expected_verdict(cert: Certificate, *, now: datetime) -> str:
     state = services.certificate_state(cert)
     if state != "valid":
         return state
-    valid_until = services.aware_utc(cert.valid_until)
+    valid_until = aware_utc(cert.valid_until)
     if valid_until is not None and valid_until < now:
         return "expired"
     return "valid"

@@ -51,7 +51,7 @@ from issuer.catalogue import load_catalogue
 from issuer.keystore import KeyStoreError
 from issuer.runtime import Runtime, runtime
 from issuer.spreadsheet import csv_bytes
-from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.db import DatabaseUnavailable, aware_utc, session_scope
 from issuer.store.models import BulkJob, Certificate, Organisation, User
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def _forget_old_previews(db: Session, org: Organisation) -> None:
 
 
 def _stale(job: BulkJob) -> bool:
-    updated = services.aware_utc(job.updated_at)
+    updated = aware_utc(job.updated_at)
     return job.state == "running" and updated is not None and updated < services.now() - STALE_AFTER
 
 
@@ -648,7 +648,7 @@ def _partial_result(rt: Runtime, work: _Work) -> dict[str, Any]:
                     )
                 ).all()
                 for key, public_id, issued_at in found:
-                    moment = services.aware_utc(issued_at)
+                    moment = aware_utc(issued_at)
                     if key is not None and moment is not None and moment >= work.started:
                         issued.append([by_key[key], public_id])
             return {"issued": sorted(issued), "skipped": [], "failed": []}

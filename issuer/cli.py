@@ -29,6 +29,7 @@ from issuer.spreadsheet import csv_bytes
 from issuer.store.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.store.models import User
 from issuer.store.settings import Settings, SettingsError
+from verifier.sql_records import member_of, periods_of
 
 if TYPE_CHECKING:
     from issuer.bulk import BulkOutcome
@@ -109,7 +110,7 @@ def cmd_org_show(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     with session_scope(rt.sessions, reads_only=True) as session:
         org = services.get_org(session, args.slug)
-        member = trust.member_of(org, services.org_keys(session, org), trust.periods_of(session, org))
+        member = member_of(org, services.org_keys(session, org), periods_of(session, org))
     print(f"{member.name} ({member.slug}) {member.did}  quality mark: {member.quality_mark}")
     for period in member.periods:
         until = f"{period.end:%Y-%m-%d %H:%M:%S}" if period.end else "now"

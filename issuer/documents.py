@@ -18,6 +18,7 @@ from typing import Final
 from credentials.pdf import CertificateSheet, EnglishText, render_certificate_pdf, render_portfolio_pdf
 from issuer import services
 from issuer.catalogue import load_catalogue
+from issuer.store.db import aware_utc
 from issuer.store.models import Certificate
 from issuer.store.settings import Settings
 
@@ -111,7 +112,7 @@ def certificate_pdf(settings: Settings, cert: Certificate) -> bytes:
 def bundled(certificates: Sequence[Certificate]) -> list[Certificate]:
     """The certificates that go into a portfolio: not revoked, oldest first."""
     kept = [c for c in certificates if c.revoked_at is None and c.replaced_by_id is None]
-    return sorted(kept, key=lambda c: (services.aware_utc(c.issued_at), c.id))
+    return sorted(kept, key=lambda c: (aware_utc(c.issued_at), c.id))
 
 
 def portfolio_pdf(settings: Settings, holder_name: str, certificates: Sequence[Certificate]) -> bytes:

@@ -53,6 +53,7 @@ from sqlalchemy.orm import Session
 
 from issuer import services
 from issuer.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from issuer.store.db import aware_utc
 from issuer.store.models import Competence, CompetenceProposal, FrameworkVersion, Organisation
 
 TEXT_FIELDS: Final = ("name_nl", "name_en", "description_nl", "description_en", "criteria_nl", "criteria_en")
@@ -712,7 +713,7 @@ def published_document(session: Session, base_url: str) -> dict[str, Any]:
                 "status": row.status, "group": row.group, "name": {"nl": entry.name_nl, "en": entry.name_en},
                 "esco": [skill.uri for skill in entry.esco],
             })  # fmt: skip
-        published = services.aware_utc(version.published_at)
+        published = aware_utc(version.published_at)
         result.append({
             "version": str(version.number), "published": published.date().isoformat() if published else None,
             "note": version.note, "competences": entries,
@@ -727,4 +728,4 @@ def published_document(session: Session, base_url: str) -> dict[str, Any]:
 
 
 def published_at(version: FrameworkVersion) -> datetime | None:
-    return services.aware_utc(version.published_at)
+    return aware_utc(version.published_at)

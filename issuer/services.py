@@ -35,6 +35,8 @@ from credentials.timeutil import format_datetime
 from issuer.catalogue import CatalogueCompetence, load_catalogue
 from issuer.keystore import KeyStore
 from issuer.region_names import find_region
+from issuer.store.codes import ACCESS_CODE_ALPHABET, SHORT_CODE_LENGTH, normalise_short_code
+from issuer.store.db import aware_utc
 from issuer.store.models import (
     ROLES,
     AuditEvent,
@@ -60,7 +62,6 @@ MAX_REASON = 500
 # to find and every list keeps a large herd (Bitstring Status List §6).
 LIST_FILL_LIMIT = MIN_ENTRIES // 2
 GENESIS_HASH = "0" * 64
-ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to type from paper
 ACCESS_CODE_LENGTH = 16  # 16 characters of 5 bits = 80 bits
 
 _password_hasher = PasswordHasher()
@@ -112,13 +113,6 @@ class Context:
 
 def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def aware_utc(moment: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes; everything we store is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def normalise_line_breaks(text: str) -> str:
@@ -932,9 +926,6 @@ def new_public_id() -> str:
             return candidate
 
 
-SHORT_CODE_LENGTH = 12  # characters of 5 bits: 60 bits, printed as XXXX-XXXX-XXXX
-
-
 def short_code_for(public_id: str) -> str:
     """The code printed under the QR for a person without a camera, e.g. ``K7MX-4QPD-9TRW``.
 
@@ -947,15 +938,6 @@ def short_code_for(public_id: str) -> str:
     number = int.from_bytes(digest[:8], "big") >> 4
     chars = "".join(ACCESS_CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(SHORT_CODE_LENGTH - 1, -1, -1))
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
-
-
-def normalise_short_code(text: str) -> str | None:
-    """``text`` as a stored short code (case, spaces and dashes do not matter), or None
-    when it cannot be one."""
-    raw = re.sub(r"[\s\-.]", "", text or "").upper()
-    if len(raw) != SHORT_CODE_LENGTH or any(c not in ACCESS_CODE_ALPHABET for c in raw):
-        return None
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def find_by_short_code(session: Session, text: str) -> Certificate | None:

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer import services
+from issuer.store.db import aware_utc
 from issuer.store.models import ApiToken, Organisation, User
 
 TOKEN_PREFIX: Final = "kc_"  # noqa: S105 - a public marker that says what the string is, not a secret
@@ -157,7 +158,7 @@ def authenticate(session: Session, plaintext: str) -> ApiToken | None:
 
 def needs_mark(token: ApiToken, moment: datetime | None = None) -> bool:
     """Whether ``last_used_at`` is older than :data:`LAST_USED_RESOLUTION`."""
-    last = services.aware_utc(token.last_used_at)
+    last = aware_utc(token.last_used_at)
     return last is None or (moment or services.now()) - last >= LAST_USED_RESOLUTION
 
 

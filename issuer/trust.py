@@ -43,9 +43,13 @@ from credentials.proofs import EDDSA_JCS_2022, add_proof
 from credentials.timeutil import format_datetime
 from issuer import services
 from issuer.keystore import SECTOR_FOLDER
+from issuer.store.db import aware_utc
 from issuer.store.models import QUALITY_MARKS, MembershipPeriod, Organisation, SectorKey, Shop, SigningKey
 from issuer.store.settings import Settings
-from verifier.registry import TRUST_LIST_CONTEXT, TRUST_LIST_TYPE, KeyRecord, Member, Period
+from verifier.registry import TRUST_LIST_CONTEXT, TRUST_LIST_TYPE, Member
+
+# One reading of the membership history, shared with the public verifier.
+from verifier.sql_records import member_of, periods_of
 
 # What each action makes of the membership, and from which states it may start.
 ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -65,66 +69,6 @@ _WEBSITE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 
 
 # --- membership ---------------------------------------------------------------------------
-
-
-def periods_of(session: Session, org: Organisation) -> list[MembershipPeriod]:
-    return list(
-        session.execute(
-            select(MembershipPeriod)
-            .where(MembershipPeriod.organisation_id == org.id)
-            .order_by(MembershipPeriod.started_at, MembershipPeriod.id)
-        ).scalars()
-    )
-
-
-def history(org: Organisation, rows: Sequence[MembershipPeriod]) -> tuple[Period, ...]:
-    """The organisation's membership periods, in time order.
-
-    The stored periods, reconciled with the current-state columns: when these were set
-    without a period (by older code, or by hand), the current state counts from
-    ``membership_changed_at``, or, unknown when, for the whole open period.
-    """
-    since = services.aware_utc(org.member_since) or services.now()
-    periods = [
-        Period(row.status, services.aware_utc(row.started_at) or since, services.aware_utc(row.ended_at))
-        for row in rows
-    ] or [Period("active", since, None)]
-    last = periods[-1]
-    if last.status != org.membership or last.end is not None:
-        changed = services.aware_utc(org.membership_changed_at)
-        if changed is None or changed <= last.start:
-            periods[-1] = Period(org.membership, last.start, None)
-        else:
-            periods[-1] = Period(last.status, last.start, changed)
-            periods.append(Period(org.membership, changed, None))
-    return tuple(periods)
-
-
-def key_records(keys: Sequence[SigningKey]) -> tuple[KeyRecord, ...]:
-    since = services.now()
-    return tuple(
-        KeyRecord(
-            id=k.verification_method,
-            created=services.aware_utc(k.created_at) or since,
-            retired=services.aware_utc(k.retired_at),
-            compromised=services.aware_utc(k.compromised_at),
-            public_key_multibase=k.public_key_multibase,
-        )
-        for k in keys
-    )
-
-
-def member_of(org: Organisation, keys: Sequence[SigningKey], rows: Sequence[MembershipPeriod]) -> Member:
-    """The registry's view of one organisation (see :func:`verifier.registry.decide`)."""
-    return Member(
-        did=org.did,
-        name=org.name,
-        slug=org.slug,
-        periods=history(org, rows),
-        keys=key_records(keys),
-        quality_mark=org.quality_mark,
-        website=org.website,
-    )
 
 
 def clean_quality_mark(value: str | None) -> str:
@@ -446,8 +390,8 @@ def dcc_registry(session: Session, settings: Settings) -> dict[str, Any]:
     format (``meta`` and ``registry`` keyed by DID, with ``name``, ``location``, ``url``).
     ``meta.updated`` is the last membership change, so the document only changes with it."""
     orgs = list(session.execute(select(Organisation).order_by(Organisation.slug)).scalars())
-    stamps = [services.aware_utc(o.membership_changed_at or o.member_since) for o in orgs]
-    created = min((services.aware_utc(o.created_at) for o in orgs), default=None, key=lambda d: d or services.now())
+    stamps = [aware_utc(o.membership_changed_at or o.member_since) for o in orgs]
+    created = min((aware_utc(o.created_at) for o in orgs), default=None, key=lambda d: d or services.now())
     updated = max((s for s in stamps if s is not None), default=None)
     registry = {
         org.did: {"name": org.name, "location": _location(org.shops), "url": org.website or settings.base_url}

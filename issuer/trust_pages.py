@@ -27,6 +27,7 @@ from issuer import services, trust, web
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import QUALITY_MARKS, Organisation
+from verifier.sql_records import periods_of
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def _organisation_page(
 ) -> ResponseReturnValue:
     with web.transaction() as db:
         org = _org(db, slug)
-        periods = trust.periods_of(db, org)
+        periods = periods_of(db, org)
         keys = list(reversed(services.org_keys(db, org)))
         forms = forms or {}
         # The allowed changes, and a refused one whose messages must still show.

@@ -45,18 +45,19 @@ from credentials.verify import (
 )
 from issuer import i18n, web
 from issuer.runtime import runtime
-from issuer.services import find_by_short_code, normalise_short_code
+from issuer.store.codes import normalise_short_code
 from issuer.store.db import session_scope
 from verifier.ratelimit import RateLimiter
+from verifier.records import Contact
 from verifier.service import (
     MAX_JSON_BYTES,
-    Contact,
     InputRejected,
     ReaderOutcome,
     find_public,
     parse_credential_json,
-    verify_for_reader,
+    verify_with_records,
 )
+from verifier.sql_records import SqlRecords
 
 bp = Blueprint("verifier_pages", __name__)
 
@@ -382,9 +383,10 @@ def certificate(public_id: str) -> ResponseReturnValue:
         return limited
     rt = runtime()
     with session_scope(rt.sessions, reads_only=True) as session:
-        cert = find_public(session, public_id)
+        records = SqlRecords(session)
+        cert = find_public(records, public_id)
         if cert is None:
-            typed = find_by_short_code(session, public_id)
+            typed = records.by_short_code(public_id)
             if typed is not None:  # the short code typed into the address bar
                 return redirect(url_for("verifier_pages.certificate", public_id=typed.public_id))
             return _render_notice("not-found", 404)
@@ -392,7 +394,8 @@ def certificate(public_id: str) -> ResponseReturnValue:
             # Not shared: say so, and show nothing of the certificate (the file still verifies).
             return _render_notice("withdrawn", 404)
         credential = json.loads(cert.credential_json)
-        page = result_page(verify_for_reader(session, rt.settings, credential), credential)
+        outcome = verify_with_records(records, base_url=rt.settings.base_url, credential=credential)
+        page = result_page(outcome, credential)
     return _render_result(page)
 
 
@@ -406,7 +409,7 @@ def check_code() -> ResponseReturnValue:
     if limited is not None:
         return limited
     with session_scope(runtime().sessions, reads_only=True) as session:
-        cert = find_by_short_code(session, typed)
+        cert = SqlRecords(session).by_short_code(typed)
         if cert is not None:
             return redirect(url_for("verifier_pages.certificate", public_id=cert.public_id))
     key = "verify.code.error.format" if normalise_short_code(typed) is None else "verify.code.error.unknown"
@@ -459,7 +462,10 @@ def verify_upload() -> ResponseReturnValue:
             return limited
     rt = runtime()
     with session_scope(rt.sessions, reads_only=True) as session:
-        pages = [result_page(verify_for_reader(session, rt.settings, c), c) for c in found]
+        records = SqlRecords(session)
+        pages = [
+            result_page(verify_with_records(records, base_url=rt.settings.base_url, credential=c), c) for c in found
+        ]
     if len(pages) == 1:
         return _render_result(pages[0])
     return render_template("verifier/results.html", pages=pages)

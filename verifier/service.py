@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credentials.did import did_key_document
@@ -42,11 +41,10 @@ from credentials.verify import (
     issuer_id,
     verify_credential,
 )
-from issuer import trust
-from issuer.services import aware_utc
-from issuer.store.models import Certificate, MembershipPeriod, Organisation, SigningKey, StatusList
 from issuer.store.settings import Settings
 from verifier import registry
+from verifier.records import Contact, IssuedRecord, StatusListRecord, VerifierRecords
+from verifier.sql_records import SqlRecords
 
 # Limits that keep the effort for hostile input bounded (documented in the OpenAPI text).
 MAX_JSON_BYTES = 256 * 1024
@@ -136,76 +134,23 @@ def _count_nodes(value: Any) -> int:
     return count
 
 
-@dataclass(frozen=True)
-class Contact:
-    """Whom a reader can contact about a certificate: the issuing organisation."""
-
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    website: str | None = None
-
-
-class Records:
-    """The service's records as one verification reads them: each organisation, key list
-    and status row is queried once and remembered for the rest of that verification
-    (one instance per verification, never shared between requests)."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self._orgs: dict[str, Organisation | None] = {}
-        self._keys: dict[int, list[SigningKey]] = {}
-        self._periods: dict[int, list[MembershipPeriod]] = {}
-        self._lists: dict[tuple[str, int, str], StatusList | None] = {}
-
-    def org_by_did(self, did: str) -> Organisation | None:
-        if did not in self._orgs:
-            self._orgs[did] = self.session.execute(
-                select(Organisation).where(Organisation.did == did)
-            ).scalar_one_or_none()
-        return self._orgs[did]
-
-    def keys(self, org: Organisation) -> list[SigningKey]:
-        if org.id not in self._keys:
-            self._keys[org.id] = list(
-                self.session.execute(select(SigningKey).where(SigningKey.organisation_id == org.id)).scalars()
-            )
-        return self._keys[org.id]
-
-    def periods(self, org: Organisation) -> list[MembershipPeriod]:
-        if org.id not in self._periods:
-            self._periods[org.id] = trust.periods_of(self.session, org)
-        return self._periods[org.id]
-
-    def status_row(self, slug: str, sequence: int, purpose: str) -> StatusList | None:
-        key = (slug, sequence, purpose)
-        if key not in self._lists:
-            self._lists[key] = self.session.execute(
-                select(StatusList)
-                .join(Organisation)
-                .where(Organisation.slug == slug, StatusList.sequence == sequence, StatusList.purpose == purpose)
-            ).scalar_one_or_none()
-        return self._lists[key]
-
-
 class RecordsDidResolver:
-    """DID documents of member organisations from the database; did:key locally."""
+    """DID documents of member organisations from the records; did:key locally."""
 
-    def __init__(self, records: Records):
+    def __init__(self, records: VerifierRecords):
         self.records = records
 
     def resolve(self, did: str) -> dict[str, Any]:
         if did.startswith("did:key:"):
             return did_key_document(did)
-        org = self.records.org_by_did(did)
-        if org is None:
+        found = self.records.member(did)
+        if found is None:
             raise DidResolutionError(f"{did} is not a member organisation of this service")
-        keys = self.records.keys(org)
         methods = [
             Ed25519Multikey.from_multikey(
-                {"id": k.verification_method, "controller": did, "publicKeyMultibase": k.public_key_multibase}
+                {"id": k.id, "controller": did, "publicKeyMultibase": k.public_key_multibase}
             ).to_verification_method()
-            for k in keys
+            for k in found.member.keys
         ]
         return {
             "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
@@ -219,19 +164,19 @@ _STATUS_PATH = re.compile(r"^/orgs/(?P<slug>[a-z0-9-]{1,64})/status/(?P<seq>\d{1
 
 
 class RecordsStatusLookup:
-    """Status list credentials from the database, for URLs under this service's base URL."""
+    """Status list credentials from the records, for URLs under this service's base URL."""
 
-    def __init__(self, records: Records, settings: Settings):
+    def __init__(self, records: VerifierRecords, base_url: str):
         self.records = records
-        self.base = settings.base_url
+        self.base = base_url
 
-    def _row(self, url: str) -> StatusList | None:
+    def _row(self, url: str) -> StatusListRecord | None:
         if not url.startswith(self.base + "/"):
             return None
         match = _STATUS_PATH.match(url[len(self.base) :])
         if match is None:
             return None
-        return self.records.status_row(match["slug"], int(match["seq"]), match["purpose"] or "revocation")
+        return self.records.status_list(match["slug"], int(match["seq"]), match["purpose"] or "revocation")
 
     def status_list(self, url: str) -> dict[str, Any] | None:
         row = self._row(url)
@@ -245,7 +190,7 @@ class RecordsStatusLookup:
         row = self._row(entry.list_url)
         if row is None or row.purpose != "revocation":
             return None
-        suspension = self.records.status_row(row.organisation.slug, row.sequence, "suspension")
+        suspension = self.records.status_list(row.slug, row.sequence, "suspension")
         if suspension is None:
             return None
         return Bitstring(len(suspension.bits) * 8, data=suspension.bits).get(entry.index)
@@ -255,16 +200,15 @@ class MembershipRegistry:
     """The sector's trust registry, read from the service's records: the same rules as a
     verifier working from the published trust list (:func:`verifier.registry.decide`)."""
 
-    def __init__(self, records: Records, *, issued_at: datetime | None = None):
+    def __init__(self, records: VerifierRecords, *, issued_at: datetime | None = None):
         self.records = records
         # From our own records, when the presented credential is exactly one we issued.
         self.issued_at = issued_at
 
     def decide(self, *, issuer: str, verification_method: str, signed_at: datetime | None) -> TrustDecision:
-        org = self.records.org_by_did(issuer)
-        member = None if org is None else trust.member_of(org, self.records.keys(org), self.records.periods(org))
+        found = self.records.member(issuer)
         return registry.decide(
-            member,
+            None if found is None else found.member,
             issuer=issuer,
             verification_method=verification_method,
             signed_at=signed_at,
@@ -279,7 +223,7 @@ class ReaderOutcome:
     result: VerificationResult
     verdict: str
     contact: Contact | None
-    certificate: Certificate | None = None
+    certificate: IssuedRecord | None = None  # our record, when this is exactly a credential we issued
 
 
 def verdict_of(result: VerificationResult) -> str:
@@ -298,14 +242,12 @@ def verdict_of(result: VerificationResult) -> str:
     return "expired" if failed["validity_period"].code == "expired" else "invalid"
 
 
-def _contact(records: Records, credential: Any) -> Contact | None:
+def _contact(records: VerifierRecords, credential: Any) -> Contact | None:
     if not isinstance(credential, dict):
         return None
     did = issuer_id(credential)
-    org = records.org_by_did(did) if did else None
-    if org is not None:
-        return Contact(org.name, org.contact_email, org.contact_phone, org.website)
-    return None  # never repeat contact details an unknown issuer wrote about itself
+    found = records.member(did) if did else None
+    return found.contact if found is not None else None  # never what an unknown issuer says of itself
 
 
 def _with_suspension(
@@ -330,19 +272,19 @@ def _with_suspension(
 STATUS_LIST_HASHES = HashCache(maxsize=256)
 
 
-def verify_for_reader(
-    session: Session, settings: Settings, credential: Any, *, now: datetime | None = None
+def verify_with_records(
+    records: VerifierRecords, *, base_url: str, credential: Any, now: datetime | None = None
 ) -> ReaderOutcome:
-    """Verify ``credential`` against the service's records. Never raises for bad input."""
-    ours = _stored_original(session, credential)
-    records = Records(session)
-    lookup = RecordsStatusLookup(records, settings)
+    """Verify ``credential`` against ``records`` (``base_url``: where our status lists live).
+    Never raises for bad input."""
+    ours = _stored_original(records, credential)
+    lookup = RecordsStatusLookup(records, base_url)
     result = verify_credential(
         credential,
         document_loader=default_document_loader(),
         resolver=RecordsDidResolver(records),
         status_lookup=lookup,
-        trust_registry=MembershipRegistry(records, issued_at=aware_utc(ours.issued_at) if ours else None),
+        trust_registry=MembershipRegistry(records, issued_at=ours.issued_at if ours else None),
         now=now,
         status_list_cache=STATUS_LIST_HASHES,
     )
@@ -351,29 +293,34 @@ def verify_for_reader(
     return ReaderOutcome(result, verdict_of(result), _contact(records, credential), ours)
 
 
+def verify_for_reader(
+    session: Session, settings: Settings, credential: Any, *, now: datetime | None = None
+) -> ReaderOutcome:
+    """:func:`verify_with_records` over the service's database."""
+    return verify_with_records(SqlRecords(session), base_url=settings.base_url, credential=credential, now=now)
+
+
 def _proof_value(credential: Any) -> str | None:
     proof = credential.get("proof") if isinstance(credential, dict) else None
     value = proof.get("proofValue") if isinstance(proof, dict) else None
     return value if isinstance(value, str) else None
 
 
-def _stored_original(session: Session, credential: Any) -> Certificate | None:
+def _stored_original(records: VerifierRecords, credential: Any) -> IssuedRecord | None:
     """Our record of exactly this credential: same id and same signature value, else None.
 
     An id alone proves nothing (anyone can copy it into a forgery)."""
     if not isinstance(credential, dict) or not isinstance(credential.get("id"), str):
         return None
-    record = session.execute(
-        select(Certificate).where(Certificate.credential_id == credential["id"])
-    ).scalar_one_or_none()
+    record = records.issued(credential["id"])
     if record is None:
         return None
     presented = _proof_value(credential)
     return record if presented is not None and presented == _proof_value(json.loads(record.credential_json)) else None
 
 
-def find_public(session: Session, public_id: str) -> Certificate | None:
+def find_public(records: VerifierRecords, public_id: str) -> IssuedRecord | None:
     """The certificate behind a QR code (public ids are random; no listing exists)."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", public_id or ""):
         return None
-    return session.execute(select(Certificate).where(Certificate.public_id == public_id)).scalar_one_or_none()
+    return records.by_public_id(public_id)

@@ -25,11 +25,12 @@ from credentials.proofs import add_proof
 from credentials.verify import REGISTERED_ISSUER, verify_credential
 from issuer import bulk, services, trust
 from issuer.runtime import runtime
-from issuer.store.db import alembic_config, session_scope
+from issuer.store.db import alembic_config, aware_utc, session_scope
 from issuer.store.models import AuditEvent, Certificate, MembershipPeriod, Organisation
 from tests.issuer.conftest import World, csrf_token, login, post
 from verifier.registry import TrustListError, TrustListRegistry, verify_trust_list
 from verifier.service import verify_for_reader
+from verifier.sql_records import periods_of
 
 DAY = timedelta(days=1)
 
@@ -138,7 +139,7 @@ def test_suspension_and_end_judge_each_signature_by_its_own_moment(app: Flask, c
     assert _published_decision(db, after_end, org, now) == ("failed", "membership_ended")
     assert _registered(db, during, now) == ("failed", "membership_suspended")
 
-    statuses = [p.status for p in trust.periods_of(db, org)]
+    statuses = [p.status for p in periods_of(db, org)]
     assert statuses == ["active", "suspended", "active", "ended"]
     actions = db.execute(select(AuditEvent.action).where(AuditEvent.organisation_id == org.id)).scalars().all()
     assert [a for a in actions if a.startswith("org.membership.")] == [
@@ -267,10 +268,10 @@ def test_migration_0004_backfills_the_periods_from_the_old_columns(app: Flask, w
     with app.app_context(), session_scope(runtime().sessions) as db:
         a, b = (services.get_org(db, s) for s in (world.a.slug, world.b.slug))
         assert a.quality_mark == b.quality_mark == "geen"
-        periods = [(p.status, services.aware_utc(p.started_at), services.aware_utc(p.ended_at))
-                   for p in trust.periods_of(db, b)]  # fmt: skip
+        periods = [(p.status, aware_utc(p.started_at), aware_utc(p.ended_at))
+                   for p in periods_of(db, b)]  # fmt: skip
         assert periods == [("active", since, changed), ("suspended", changed, None)]
-        assert [(p.status, p.ended_at) for p in trust.periods_of(db, a)] == [("active", None)]
+        assert [(p.status, p.ended_at) for p in periods_of(db, a)] == [("active", None)]
 
 
 # --- the sector admin's pages -------------------------------------------------------------------
