@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 JS_DIR := tests/interop/js
 
-.PHONY: run test lint typecheck pytest bench setup node clean
+.PHONY: run test lint typecheck pytest bench setup node clean texts
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,14 @@ $(JS_DIR)/node_modules/.installed: $(JS_DIR)/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: the interop tests need Node.js and npm"; exit 1; }
 	npm ci --prefix $(JS_DIR) --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Texts (docs/texts.md): find every key in the code, add new ones to both catalogues
+# (empty, to fill in), drop the ones no longer used, flag the placeholders.
+TEXTS := issuer/translations
+texts: setup
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(VENV)/messages.pot .
+	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d $(TEXTS) -D messages --no-fuzzy-matching --ignore-obsolete -w 120
+	$(BIN)/python -m issuer.i18n $(TEXTS)/nl/LC_MESSAGES/messages.po $(TEXTS)/en/LC_MESSAGES/messages.po
 
 run: setup
 	$(BIN)/credentials init --demo

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from credentials.keys import Ed25519Multikey
 from credentials.statuslist import MIN_ENTRIES
-from issuer import bulk_signing, services, trust
+from issuer import bulk_signing, i18n, services, trust
 from issuer.catalogue import load_catalogue
 from issuer.runtime import Runtime
 from issuer.store.models import Certificate, Competence, Organisation, StatusList, User
@@ -86,51 +86,30 @@ class BulkRow:
     external_ref: str = ""
 
 
-# code -> (Dutch, English): what is wrong, and how to fix it. {value} and {hint} are filled in.
-MESSAGES: Final[dict[str, tuple[str, str]]] = {
-    "required": ("Dit vak is leeg. Vul het in.", "This cell is empty. Fill it in."),
-    "too_long": ("Deze tekst is te lang (meer dan {hint} tekens). Maak hem korter.",
-                 "This text is too long (over {hint} characters). Shorten it."),
-    "control_chars": ("Op plek {hint} staat een onzichtbaar teken dat niet mag. Haal het weg of typ de tekst opnieuw.",
-                      "There is an invisible character that is not allowed at position {hint}. Remove it or type "
-                      "the text again."),
-    "unknown_competence": ("De competentie '{value}' kennen we niet.{hint} Gebruik een code uit de lijst, zoals "
-                           "CIRC-SORTEREN.", "We do not know the competence '{value}'.{hint} Use a code from the "
-                           "list, such as CIRC-SORTEREN."),
-    "bad_level": ("Het niveau '{value}' bestaat niet. Gebruik 1, 2 of 3.",
-                  "The level '{value}' does not exist. Use 1, 2 or 3."),
-    "bad_date": ("'{value}' is geen datum die we kunnen lezen. Schrijf de datum als 2026-03-14 of 14-03-2026.",
-                 "'{value}' is not a date we can read. Write the date as 2026-03-14 or 14-03-2026."),
-    "future_date": ("De datum {value} ligt in de toekomst. Gebruik de dag waarop de persoon het liet zien.",
-                    "The date {value} is in the future. Use the day the person showed the skill."),
-    "duplicate_row": ("Deze regel staat er al (regel {hint}). Haal een van de twee weg.",
-                      "This row is already there (row {hint}). Remove one of the two."),
-    "duplicate_ref": ("De referentie '{value}' staat ook op regel {hint}. Elke referentie mag maar één keer.",
-                      "The reference '{value}' is also on row {hint}. Each reference may appear only once."),
-    "cells": ("Deze regel heeft {hint} vakken, de kopregel {value}. Staat er een scheidingsteken (komma of "
-              "puntkomma) in een naam? Zet die tekst dan tussen aanhalingstekens.",
-              "This row has {hint} cells, the header {value}. Is there a separator (comma or semicolon) in a name? "
-              "Then put that text between quotes."),
-    "no_header": ("De eerste regel moet de kolomnamen bevatten: {hint}. Download het voorbeeldbestand.",
-                  "The first line must hold the column names: {hint}. Download the template."),
-    "missing_column": ("De kolom '{value}' ontbreekt. Voeg die toe (zie het voorbeeldbestand).",
-                       "The column '{value}' is missing. Add it (see the template)."),
-    "unknown_column": ("De kolom '{value}' kennen we niet. Gebruik de kolomnamen uit het voorbeeldbestand.{hint}",
-                       "We do not know the column '{value}'. Use the column names of the template.{hint}"),
-    "duplicate_column": ("De kolom '{value}' staat er twee keer in. Haal er een weg.",
-                         "The column '{value}' appears twice. Remove one."),
-    "empty_file": ("Het bestand is leeg.", "The file is empty."),
-    "too_many_rows": ("Het bestand heeft meer dan {hint} regels. Verdeel het over meer bestanden.",
-                      "The file has more than {hint} rows. Split it into several files."),
-    "too_large": ("Het bestand is groter dan {hint} MB.", "The file is larger than {hint} MB."),
-    "not_text": ("Dit is geen CSV-bestand. Sla het werkblad op als CSV (gescheiden door komma's of puntkomma's).",
-                 "This is not a CSV file. Save the sheet as CSV (comma or semicolon separated)."),
-    "bad_text": ("Hier staat een teken dat we niet kunnen lezen ('{value}'). Typ deze tekst opnieuw, of sla het "
-                 "bestand op als 'CSV UTF-8'.", "There is a character here we cannot read ('{value}'). Type this "
-                 "text again, or save the file as 'CSV UTF-8'."),
-    "participant_erased": ("Van deze persoon zijn de gegevens gewist.", "This person's data was erased."),
-    "not_issued": ("Dit certificaat kon niet worden gegeven: {value}", "This certificate could not be issued: {value}"),
-}  # fmt: skip
+# code -> the key of its text (in both catalogues): what is wrong, and how to fix it. {value} and {hint} are filled in.
+MESSAGES: Final[dict[str, str]] = {
+    "required": i18n.N_("bulk.problem.required"),
+    "too_long": i18n.N_("bulk.problem.too_long"),
+    "control_chars": i18n.N_("bulk.problem.control_chars"),
+    "unknown_competence": i18n.N_("bulk.problem.unknown_competence"),
+    "bad_level": i18n.N_("bulk.problem.bad_level"),
+    "bad_date": i18n.N_("bulk.problem.bad_date"),
+    "future_date": i18n.N_("bulk.problem.future_date"),
+    "duplicate_row": i18n.N_("bulk.problem.duplicate_row"),
+    "duplicate_ref": i18n.N_("bulk.problem.duplicate_ref"),
+    "cells": i18n.N_("bulk.problem.cells"),
+    "no_header": i18n.N_("bulk.problem.no_header"),
+    "missing_column": i18n.N_("bulk.problem.missing_column"),
+    "unknown_column": i18n.N_("bulk.problem.unknown_column"),
+    "duplicate_column": i18n.N_("bulk.problem.duplicate_column"),
+    "empty_file": i18n.N_("bulk.problem.empty_file"),
+    "too_many_rows": i18n.N_("bulk.problem.too_many_rows"),
+    "too_large": i18n.N_("bulk.problem.too_large"),
+    "not_text": i18n.N_("bulk.problem.not_text"),
+    "bad_text": i18n.N_("bulk.problem.bad_text"),
+    "participant_erased": i18n.N_("bulk.problem.participant_erased"),
+    "not_issued": i18n.N_("bulk.problem.not_issued"),
+}
 
 
 _SUGGESTING: Final = frozenset({"unknown_competence", "unknown_column"})
@@ -148,12 +127,11 @@ class RowProblem:
     hint: str = ""
 
     def message(self, language: str = "nl") -> str:
-        nl, en = MESSAGES.get(self.code, ("Deze waarde klopt niet.", "This value is not right."))
-        text = nl if language == "nl" else en
         hint = self.hint
         if self.code in _SUGGESTING:  # ``hint`` holds the nearest known name, or nothing
-            hint = (f" Bedoelt u {hint}?" if language == "nl" else f" Did you mean {hint}?") if hint else ""
-        return text.format(value=self.value[:80], hint=hint)
+            hint = i18n.translate("bulk.problem.suggestion", language, hint=hint) if hint else ""
+        key = MESSAGES.get(self.code, i18n.N_("bulk.problem.unknown"))
+        return i18n.translate(key, language, value=self.value[:80], hint=hint)
 
     def to_json(self, language: str = "en") -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "code": self.code, "value": self.value[:200],

@@ -119,7 +119,7 @@ def column_label(column: str, code: str = "", language: str | None = None) -> st
     """How the page names a problem's column: the Dutch or English column name, the header, or the row."""
     if column:
         return DUTCH_COLUMNS.get(column, column) if (language or _language()) == "nl" else column
-    return i18n.t("bulk.column.header" if code in HEADER_PROBLEMS else "bulk.column.row")
+    return i18n.t("bulk.column.header") if code in HEADER_PROBLEMS else i18n.t("bulk.column.row")
 
 
 def clean_filename(raw: str | None) -> str:
@@ -508,7 +508,8 @@ def job_report(job_id: str) -> ResponseReturnValue:
                 holder = web.certificate_view(cert).holder if cert is not None else None
                 competence = cert.competence.code if cert is not None else ""
                 level = cert.level if cert is not None else ""
-                lines.append((line, [str(line), i18n.t(f"bulk.outcome.{outcome}"), holder or "", competence, level,
+                said = i18n.t_choice("bulk.outcome.*", outcome)
+                lines.append((line, [str(line), said, holder or "", competence, level,
                                      public_id, services.verify_url(settings, public_id), "", ""]))  # fmt: skip
         for line, column, code, nl, en in failed:
             lines.append((int(line), [str(line), i18n.t("bulk.outcome.failed"), "", "", "", "", "",

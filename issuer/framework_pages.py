@@ -46,8 +46,7 @@ def _problems(exc: services.ServiceError) -> list[services.ServiceError]:
 
 def _refusal(exc: services.ServiceError) -> ResponseReturnValue:
     """A change that does not fit the framework's state (409) or an unknown thing (404)."""
-    key = f"error.{exc.code}"
-    return web.error_page(exc.status, key if key in i18n.MESSAGES else None)
+    return web.error_page(exc.status, i18n.key_of("error.*", exc.code))
 
 
 def _step(change: Callable[[Any, str], object], done: str, then: str = "framework_pages.draft") -> ResponseReturnValue:
@@ -133,7 +132,7 @@ def version(version_number: int) -> ResponseReturnValue:
 @bp.post("/sector/competentiekader/concept/starten")
 @web.roles_required("sector_admin")
 def start_draft() -> ResponseReturnValue:
-    return _step(lambda db, actor: framework.start_draft(db, actor=actor), "flash.framework_draft_started")
+    return _step(lambda db, actor: framework.start_draft(db, actor=actor), i18n.N_("flash.framework_draft_started"))
 
 
 @bp.get("/sector/competentiekader/concept")
@@ -229,14 +228,14 @@ def competence_edit(competence_code: str) -> ResponseReturnValue:
 @web.roles_required("sector_admin")
 def competence_retire(competence_code: str) -> ResponseReturnValue:
     return _step(lambda db, actor: framework.retire_competence(db, code=competence_code, actor=actor),
-                 "flash.framework_competence_retired")  # fmt: skip
+                 i18n.N_("flash.framework_competence_retired"))  # fmt: skip
 
 
 @bp.post("/sector/competentiekader/concept/<competence_code>/herstellen")
 @web.roles_required("sector_admin")
 def competence_undo(competence_code: str) -> ResponseReturnValue:
     return _step(lambda db, actor: framework.undo_changes(db, code=competence_code, actor=actor),
-                 "flash.framework_competence_undone")  # fmt: skip
+                 i18n.N_("flash.framework_competence_undone"))  # fmt: skip
 
 
 def _publish_page(form: web.FormState, status: int = 200) -> ResponseReturnValue:
@@ -277,7 +276,7 @@ def publish() -> ResponseReturnValue:
 def discard() -> ResponseReturnValue:
     if request.form.get("confirm") != "yes":
         return web.error_page(400, "error.framework_discard_confirm")
-    return _step(lambda db, actor: framework.discard_draft(db, actor=actor), "flash.framework_draft_discarded",
+    return _step(lambda db, actor: framework.discard_draft(db, actor=actor), i18n.N_("flash.framework_draft_discarded"),
                  then="framework_pages.overview")  # fmt: skip
 
 

@@ -111,7 +111,7 @@ def _limited() -> Response | None:
     per_client, overall = current_app.extensions["portfolio_limits"]
     if per_client.allow(request.remote_addr or "?") and overall.allow("all"):
         return None
-    body, status = web.error_page(429, "portfolio.limit.text", "portfolio.limit.title")
+    body, status = web.error_page(429, "portfolio.limit.text", i18n.N_("portfolio.limit.title"))
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Retry-After"] = str(per_client.retry_after())
     return web.protect_response(response)
@@ -149,7 +149,7 @@ def open_portfolio() -> ResponseReturnValue:
             _start(holder)
             return redirect(url_for("portfolio.home"))
     # The same answer for an empty, unknown, wrong or erased code.
-    key = "portfolio.error.required" if not code.strip() else "portfolio.error.wrong_code"
+    key = i18n.N_("portfolio.error.required") if not code.strip() else i18n.N_("portfolio.error.wrong_code")
     form = web.FormState({CODE_FIELD: ""}, errors={CODE_FIELD: i18n.t(key)})
     return render_template("portfolio/login.html", form=form), 400
 
@@ -208,7 +208,7 @@ def public_page(public_id: str) -> ResponseReturnValue:
     with session_scope(runtime().sessions) as db:
         cert = _own(db, public_id)
         services.set_public_page(db, cert=cert, shown=shown, actor=ACTOR)
-    flash("portfolio.flash.shown" if shown else "portfolio.flash.hidden")
+    flash(i18n.N_("portfolio.flash.shown") if shown else i18n.N_("portfolio.flash.hidden"))
     return redirect(url_for("portfolio.home") + f"#c-{public_id}")
 
 

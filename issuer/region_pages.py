@@ -16,6 +16,7 @@ description and a table of the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 from urllib.parse import urlencode
 
@@ -110,7 +111,7 @@ class Chart:
 
 def month_label(month: str, language: str) -> str:
     year, number = month.split("-")
-    return f"{i18n.MONTHS[language][int(number) - 1]} {year}"
+    return i18n.format_month(date(int(year), int(number), 1), language)
 
 
 def trend_chart(figures: regions.Figures, region: regions.RegionInfo, name: str, language: str) -> Chart:
@@ -308,12 +309,14 @@ def region_import() -> ResponseReturnValue:
         with web.transaction() as db:
             summary = regions.import_regions(db, data, actor=user.email)
     except regions.RegionImportRefused as exc:
-        form = web.FormState({}, errors={"file": i18n.t("regions.import.refused", count=len(exc.problems))})
+        refused = i18n.tn("regions.import.refused.one", "regions.import.refused", len(exc.problems))
+        form = web.FormState({}, errors={"file": refused})
         return _regions_page(import_form=form, import_problems=exc.problems, status=400)
     except services.ServiceError as exc:
         form = web.FormState({}, errors={"file": i18n.error_message(exc.code, exc.field, exc.params)})
         return _regions_page(import_form=form, status=exc.status)
-    flash("flash.regions_imported" if summary.added or summary.changed else "flash.regions_import_unchanged")
+    changed = summary.added or summary.changed
+    flash(i18n.N_("flash.regions_imported") if changed else i18n.N_("flash.regions_import_unchanged"))
     return redirect(url_for("regions.region_list"))
 
 

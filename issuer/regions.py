@@ -208,7 +208,8 @@ def describe(problem: ImportProblem, language: str) -> str:
     """``line 3, column in_sector_partnership ("maybe"): Write yes or no ...`` in ``language``."""
     where = f"line {problem.line}, column {problem.field}" if problem.line else "file"
     value = f' ("{problem.value}")' if problem.value else ""
-    return f"{where}{value}: {i18n.translate(language, 'regions.import.problem.' + problem.code)}"
+    key = i18n.key_of("regions.import.problem.*", problem.code) or "error.unknown"
+    return f"{where}{value}: {i18n.translate(key, language)}"
 
 
 @dataclass(frozen=True)

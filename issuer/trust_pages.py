@@ -23,7 +23,7 @@ from flask import Blueprint, Flask, Response, abort, flash, redirect, render_tem
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from issuer import services, trust, web
+from issuer import i18n, services, trust, web
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import QUALITY_MARKS, Organisation
@@ -147,7 +147,7 @@ def _change(slug: str, action: str) -> ResponseReturnValue:
     except services.ServiceError as exc:
         form = web.FormState.refused(values, web.problems_of(exc))
         return _organisation_page(slug, forms={action: form}, status=exc.status)
-    flash(f"flash.trust.{action}")
+    flash(i18n.key_of("flash.trust.*", action) or "flash.trust.suspend")
     return redirect(url_for("trust_pages.organisation", slug=slug))
 
 

@@ -98,10 +98,12 @@ def guard(blueprint: Blueprint, *, csrf: bool = True) -> None:
 def init_common(app: Flask) -> None:
     """Language handling, template helpers, CSRF helpers and HTML error pages: for the staff
     pages and the public verifier pages alike (also in verifier-only mode)."""
-    app.before_request(i18n.remember_language)
+    i18n.init_app(app)  # Flask-Babel and the ?lang= hook
     app.jinja_env.globals.update(
         t=i18n.t,
-        t_in=i18n.translate,
+        tn=i18n.tn,
+        t_choice=i18n.t_choice,
+        t_in=i18n.t_in,
         lang=i18n.current_language,
         other_lang=i18n.other_language,
         csrf_token=csrf_token,
@@ -152,8 +154,8 @@ def problems_of(exc: services.ServiceError) -> list[services.ServiceError]:
 
 def error_page(status: int, text_key: str | None = None, title_key: str | None = None) -> tuple[str, int]:
     """A plain-language error page in the current language."""
-    title = title_key or (f"error.{status}.title" if f"error.{status}.title" in i18n.MESSAGES else "error.500.title")
-    text = text_key or (f"error.{status}.text" if f"error.{status}.text" in i18n.MESSAGES else "error.500.text")
+    title = title_key or i18n.key_of("error.*", f"{status}.title") or "error.500.title"
+    text = text_key or i18n.key_of("error.*", f"{status}.text") or "error.500.text"
     return render_template("error.html", status=status, title_key=title, text_key=text), status
 
 
@@ -166,7 +168,7 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     if request.blueprint in API_BLUEPRINTS:
         return exc
     status = exc.code or 500
-    body, _ = error_page(status, "error.csrf.text" if isinstance(exc, CsrfRefused) else None)
+    body, _ = error_page(status, i18n.N_("error.csrf.text") if isinstance(exc, CsrfRefused) else None)
     response = Response(body, status=status, mimetype="text/html")
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
@@ -175,7 +177,7 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
 
 def _keystore_error(exc: KeyStoreError) -> ResponseReturnValue:
     log.error("signing key unusable: %s", exc)
-    return error_page(503, "error.keystore.text", "error.keystore.title")
+    return error_page(503, "error.keystore.text", i18n.N_("error.keystore.title"))
 
 
 @dataclass
@@ -1007,7 +1009,7 @@ def change_status(public_id: str, action: str) -> ResponseReturnValue:
     except services.ServiceError as exc:
         form = FormState.refused(values, problems_of(exc))
         return _certificate_page(user, public_id, action=action, form=form, status=exc.status)
-    flash(f"flash.{action}")
+    flash(i18n.key_of("flash.*", action) or "flash.revoke")
     return redirect(url_for("web.certificate", public_id=public_id))
 
 

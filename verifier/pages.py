@@ -194,20 +194,22 @@ class CheckLine:
     reason: str
 
 
-def _first_key(*keys: str) -> str:
-    for key in keys:
-        if key in i18n.MESSAGES:
+def _first_key(pattern: str, *values: str) -> str:
+    """The key of the first of ``values`` that the table ``pattern`` has (else of the last)."""
+    for value in values:
+        key = i18n.key_of(pattern, value)
+        if key is not None:
             return key
-    return keys[-1]
+    return pattern.replace("*", values[-1])
 
 
 def check_sentence_key(check: Check) -> str:
     """The i18n key of the plain sentence for ``check``: the most specific one that exists."""
     outcome = check.outcome.value
-    keys = [f"verify.check.{check.id}.{outcome}"]
+    values = [f"{check.id}.{outcome}"]
     if check.code:
-        keys.insert(0, f"verify.check.{check.id}.{outcome}.{check.code}")
-    return _first_key(*keys, f"verify.check.any.{outcome}")
+        values.insert(0, f"{check.id}.{outcome}.{check.code}")
+    return _first_key("verify.check.*", *values, f"any.{outcome}")
 
 
 def check_lines(result: VerificationResult, contact: Contact | None) -> list[CheckLine]:
@@ -221,19 +223,19 @@ def check_lines(result: VerificationResult, contact: Contact | None) -> list[Che
 def verdict_text_key(outcome: ReaderOutcome) -> str:
     """The one-sentence explanation under the verdict (an invalid verdict says what kind)."""
     if outcome.verdict != "invalid":
-        return f"verify.verdict.{outcome.verdict}.text"
+        return _first_key("verify.verdict.*.text", outcome.verdict)
     result = outcome.result
     failed = {c.id: c for c in result.failed}
     structure = failed.get(STRUCTURE)
     if structure is not None and structure.code in ("not_an_object", "unprocessable"):
-        return "verify.verdict.invalid.not_certificate"
+        return i18n.N_("verify.verdict.invalid.not_certificate")
     if outcome.contact is None:
-        return "verify.verdict.invalid.unknown_org"
+        return i18n.N_("verify.verdict.invalid.unknown_org")
     if set(failed) == {STATUS}:
-        return "verify.verdict.invalid.unchecked"
+        return i18n.N_("verify.verdict.invalid.unchecked")
     if set(failed) == {REGISTERED_ISSUER}:
-        return "verify.verdict.invalid.not_allowed"
-    return "verify.verdict.invalid.text"
+        return i18n.N_("verify.verdict.invalid.not_allowed")
+    return i18n.N_("verify.verdict.invalid.text")
 
 
 def _safe_website(url: str | None) -> str | None:
@@ -314,7 +316,7 @@ def credentials_from_upload(filename: str | None, data: bytes) -> list[Any]:
 
 
 def _upload_message(exc: InputRejected) -> str:
-    return i18n.t(_first_key(f"verify.error.{exc.code}", "verify.error.unreadable"))
+    return i18n.t(_first_key("verify.error.*", exc.code, "unreadable"))
 
 
 # --- responses ----------------------------------------------------------------------------------
@@ -333,7 +335,7 @@ def _too_many_requests() -> Response | None:
     limiter = _limiter()
     if limiter.allow(request.remote_addr or "?"):
         return None
-    body, status = web.error_page(429, "verify.limit.text", "verify.limit.title")
+    body, status = web.error_page(429, "verify.limit.text", i18n.N_("verify.limit.title"))
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Retry-After"] = str(limiter.retry_after())
     return response
@@ -412,7 +414,8 @@ def check_code() -> ResponseReturnValue:
         cert = SqlRecords(session).by_short_code(typed)
         if cert is not None:
             return redirect(url_for("verifier_pages.certificate", public_id=cert.public_id))
-    key = "verify.code.error.format" if normalise_short_code(typed) is None else "verify.code.error.unknown"
+    unknown = normalise_short_code(typed) is not None
+    key = i18n.N_("verify.code.error.unknown") if unknown else i18n.N_("verify.code.error.format")
     return _render_code_form(typed[:40], i18n.t(key), 404 if key.endswith("unknown") else 400)
 
 

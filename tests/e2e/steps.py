@@ -24,7 +24,7 @@ ACCESS_CODE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}(?:-[2-9A-HJ-NP-Z]{4}){3}\b")
 
 def say(key: str, language: str = "nl", **params: Any) -> str:
     """The service's text for ``key`` (what a person reads on the screen)."""
-    return i18n.translate(language, key, **params)
+    return i18n.translate(key, language, **params)
 
 
 def exact(key: str, language: str = "nl", **params: Any) -> re.Pattern[str]:
