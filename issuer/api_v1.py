@@ -47,8 +47,8 @@ from issuer.runtime import MAX_REQUEST_BYTES, runtime
 from issuer.store.db import DatabaseUnavailable, aware_utc, session_scope
 from issuer.store.models import ApiToken, Certificate, Organisation, Participant, Shop
 from issuer.web import parse_issue_date
+from issuer.webkit.throttle import RateLimiter
 from verifier.api import problem
-from verifier.ratelimit import RateLimiter
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 

@@ -20,11 +20,9 @@ from issuer import (
     api_v1,
     bulk_pages,
     framework_pages,
-    logging_setup,
     portfolio,
     public,
     region_pages,
-    security,
     token_pages,
     trust_pages,
     web,
@@ -32,6 +30,7 @@ from issuer import (
 from issuer.runtime import EXTENSION, MAX_REQUEST_BYTES, build_runtime
 from issuer.store.db import DatabaseUnavailable
 from issuer.store.settings import Settings
+from issuer.webkit import headers, requestlog
 from templates import TEMPLATES_DIR
 from verifier import api as verifier_api
 from verifier import pages as verifier_pages
@@ -47,22 +46,23 @@ def create_app(
 ) -> Flask:
     settings = settings or Settings.from_env(verifier_only=verifier_only)
     if settings.log_format:
-        logging_setup.configure_logging(settings.log_format)
-    app = logging_setup.CredentialsFlask(
+        requestlog.configure_logging(settings.log_format)
+    https = settings.base_url.startswith("https://")
+    app = requestlog.CredentialsFlask(
         __name__, instance_path=str(settings.instance_dir), template_folder=TEMPLATES_DIR
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         JSON_SORT_KEYS=False,
-        **security.session_cookie_config(settings),  # HttpOnly, SameSite=Lax; Secure and __Host- on https
+        **headers.session_cookie_config(https=https),  # HttpOnly, SameSite=Lax; Secure and __Host- on https
     )
     if test_config:
         app.config.update(test_config)
     app.extensions[EXTENSION] = build_runtime(settings, verifier_only=verifier_only)
 
-    logging_setup.init_app(app)  # first: the request id is set before any other hook logs
-    security.init_app(app, settings)
+    requestlog.init_app(app)  # first: the request id is set before any other hook logs
+    headers.init_app(app, https=https)
     web.init_common(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(verifier_pages.bp)

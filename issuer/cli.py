@@ -615,7 +615,7 @@ def _serve_production(args: argparse.Namespace, settings: Settings) -> int:
         from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]  # noqa: PLC0415
     except ImportError:
         raise core_cli.UsageError("--production needs gunicorn (pip install gunicorn)") from None
-    from issuer.logging_setup import gunicorn_logger_class  # noqa: PLC0415
+    from issuer.webkit.requestlog import gunicorn_logger_class  # noqa: PLC0415
     from issuer.wsgi import create  # noqa: PLC0415
 
     workers = DEFAULT_WORKERS if args.workers is None else args.workers

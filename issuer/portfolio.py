@@ -27,7 +27,7 @@ from issuer import documents, i18n, services, web
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import Certificate, Participant
-from verifier.ratelimit import RateLimiter
+from issuer.webkit.throttle import RateLimiter
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 

@@ -54,9 +54,9 @@ from issuer import documents, i18n, services
 from issuer.catalogue import load_catalogue
 from issuer.keystore import KeyStoreError
 from issuer.runtime import runtime
-from issuer.security import CONTENT_SECURITY_POLICY
 from issuer.store.db import DatabaseUnavailable, session_scope
 from issuer.store.models import Certificate, Organisation, Participant, Shop, User
+from issuer.webkit.headers import CONTENT_SECURITY_POLICY
 
 log = logging.getLogger(__name__)
 

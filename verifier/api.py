@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from issuer.runtime import runtime
 from issuer.store.db import DatabaseUnavailable, session_scope
-from verifier.ratelimit import RateLimiter
+from issuer.webkit.throttle import RateLimiter
 from verifier.service import MAX_JSON_BYTES, InputRejected, parse_credential_json, verify_for_reader
 
 log = logging.getLogger(__name__)

@@ -47,7 +47,7 @@ from issuer import i18n, web
 from issuer.runtime import runtime
 from issuer.store.codes import normalise_short_code
 from issuer.store.db import session_scope
-from verifier.ratelimit import RateLimiter
+from issuer.webkit.throttle import RateLimiter
 from verifier.records import Contact
 from verifier.service import (
     MAX_JSON_BYTES,

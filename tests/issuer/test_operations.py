@@ -18,12 +18,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from werkzeug.test import TestResponse
 
-from issuer import logging_setup, security, services, tokens, web
+from issuer import services, tokens, web
 from issuer.app import create_app
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import AuditEvent, User
 from issuer.store.settings import Settings, SettingsError
+from issuer.webkit import headers, requestlog
 from tests.issuer.conftest import PASSWORD, World, build_world, csrf_token, login, post
 from tests.support import ROOT, make_settings, migrated_app
 
@@ -138,7 +139,7 @@ def log_output() -> Iterator[io.StringIO]:
     root, werkzeug = logging.getLogger(), logging.getLogger("werkzeug")
     levels = root.level, werkzeug.level
     stream = io.StringIO()
-    handler = logging_setup.configure_logging("json", stream=stream)
+    handler = requestlog.configure_logging("json", stream=stream)
     yield stream
     root.removeHandler(handler)
     root.setLevel(levels[0])
@@ -192,17 +193,17 @@ def test_each_request_logs_one_json_line_with_its_request_id_and_no_personal_dat
     for secret in (world.a.supervisor, WRONG_PASSWORD, PASSWORD, WRONG_CODE, code, token, token[:11], HOLDER,
                    HOLDER_EMAIL, "Zo\\u00eb", public_id, "koekje-geheim", "Bearer", "lang=en", "zoek="):  # fmt: skip
         assert secret not in output, secret
-    access = [line for line in lines if line["logger"] == logging_setup.ACCESS_LOGGER]
-    header_ids = {r.headers[logging_setup.REQUEST_ID_HEADER] for r in responses}
+    access = [line for line in lines if line["logger"] == requestlog.ACCESS_LOGGER]
+    header_ids = {r.headers[requestlog.REQUEST_ID_HEADER] for r in responses}
     assert len(header_ids) == len(responses)
     assert header_ids <= {line["request_id"] for line in access}
     for line in access:
         assert set(line) >= {"ts", "level", "method", "route", "endpoint", "status", "duration_ms", "size"}
     by_id = {line["request_id"]: line for line in access}
-    certificate_page = by_id[responses[4].headers[logging_setup.REQUEST_ID_HEADER]]
+    certificate_page = by_id[responses[4].headers[requestlog.REQUEST_ID_HEADER]]
     assert (certificate_page["route"], certificate_page["endpoint"]) == ("/c/<public_id>", "verifier_pages.certificate")
     assert certificate_page["status"] == 200 and certificate_page["size"] > 0
-    api_line = by_id[responses[6].headers[logging_setup.REQUEST_ID_HEADER]]
+    api_line = by_id[responses[6].headers[requestlog.REQUEST_ID_HEADER]]
     assert (api_line["method"], api_line["route"]) == ("GET", "/api/v1/certificates/<public_id>")
 
 
@@ -257,7 +258,7 @@ def test_an_unhandled_exception_is_logged_by_route_without_path_or_message(
 def test_text_format_carries_the_request_id_too(tmp_path: Path) -> None:
     app = sqlite_app(tmp_path)
     stream = io.StringIO()
-    handler = logging_setup.configure_logging("text", stream=stream)
+    handler = requestlog.configure_logging("text", stream=stream)
     try:
         response = app.test_client().get("/healthz", headers={"X-Request-Id": "abc123"})
     finally:
@@ -276,7 +277,7 @@ def test_create_app_configures_logging_when_the_settings_name_a_format(tmp_path:
         for _ in range(2):  # idempotent: one handler, not two
             create_app({"TESTING": True}, settings=Settings(**{**vars(settings), "log_format": "json"}))
         ours = [h for h in root.handlers if getattr(h, "credentials_handler", False)]
-        assert len(ours) == 1 and isinstance(ours[0].formatter, logging_setup.JsonFormatter)
+        assert len(ours) == 1 and isinstance(ours[0].formatter, requestlog.JsonFormatter)
     finally:
         for handler in root.handlers[:]:
             if handler not in before:
@@ -298,7 +299,7 @@ def test_gunicorn_error_log_uses_the_json_format(capsys: pytest.CaptureFixture[s
 
     config = Config()
     config.set("errorlog", "-")
-    logger = logging_setup.gunicorn_logger_class("json")(config)
+    logger = requestlog.gunicorn_logger_class("json")(config)
     logger.error_log.info("Booting worker with pid: %s", 1234)
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert (line["logger"], line["request_id"]) == ("gunicorn.error", "-")
@@ -391,7 +392,7 @@ def test_headers_are_set_once_even_on_error_pages(tmp_path: Path) -> None:
     assert response.status_code in (400, 503)
     assert response.headers.getlist("X-Frame-Options") == ["DENY"]
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
-    assert response.headers["Strict-Transport-Security"] == security.HSTS
+    assert response.headers["Strict-Transport-Security"] == headers.HSTS
 
 
 # --- lockout audit -------------------------------------------------------------------------------
@@ -506,3 +507,9 @@ def test_replicas_running_init_at_the_same_time_on_postgresql_all_succeed(
         versions = connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one()
     engine.dispose()
     assert count == added[-1] and versions == 1
+
+
+def test_the_settings_accept_exactly_the_log_formats_the_request_log_writes() -> None:
+    from issuer.store import settings
+
+    assert settings.LOG_FORMATS == requestlog.LOG_FORMATS

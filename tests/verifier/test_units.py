@@ -8,8 +8,8 @@ import json
 import pytest
 
 from credentials.verify import CHECK_IDS, Check, Outcome, VerificationResult
+from issuer.webkit.throttle import RateLimiter
 from verifier.api import OPENAPI
-from verifier.ratelimit import RateLimiter
 from verifier.service import MAX_DEPTH, InputRejected, parse_credential_json, verdict_of
 
 

@@ -36,8 +36,7 @@ from typing import IO, Any, Final
 
 from flask import Flask, Response, g, request
 
-from issuer.store.settings import LOG_FORMATS
-
+LOG_FORMATS: Final = ("json", "text")
 REQUEST_ID_HEADER: Final = "X-Request-Id"
 ACCESS_LOGGER: Final = "issuer.access"
 TEXT_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"

@@ -1,6 +1,6 @@
 """Security headers and session-cookie settings for every response, in one place.
 
-``init_app(app, settings)`` runs after every blueprint's own ``after_request`` (Flask
+``init_app(app, https=...)`` runs after every blueprint's own ``after_request`` (Flask
 calls the app's hooks last), and only fills in what a blueprint left unset, so the
 stricter per-blueprint rules (the verifier pages' ``no-referrer``, the staff pages'
 ``no-store``) stay as they are. Every response gets:
@@ -25,8 +25,6 @@ from typing import Final
 
 from flask import Flask, Response
 
-from issuer.store.settings import Settings
-
 # No scripts, no inline styles, no framing, forms only to this site.
 CONTENT_SECURITY_POLICY: Final = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -38,13 +36,10 @@ DEFAULT_REFERRER_POLICY: Final = "same-origin"
 HTTPS_SESSION_COOKIE: Final = "__Host-session"
 
 
-def uses_https(settings: Settings) -> bool:
-    return settings.base_url.startswith("https://")
+def session_cookie_config(*, https: bool) -> dict[str, object]:
+    """Flask settings for the session cookie (``__Host-`` needs Secure, Path=/ and no Domain).
 
-
-def session_cookie_config(settings: Settings) -> dict[str, object]:
-    """Flask settings for the session cookie (``__Host-`` needs Secure, Path=/ and no Domain)."""
-    https = uses_https(settings)
+    ``https``: the service's public base URL is https."""
     config: dict[str, object] = {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -71,9 +66,11 @@ def security_headers(*, https: bool) -> dict[str, str]:
     return headers
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Apply the headers to every response of ``app`` (staff, verifier, portfolio, API, static)."""
-    headers = security_headers(https=uses_https(settings))
+def init_app(app: Flask, *, https: bool) -> None:
+    """Apply the headers to every response of ``app`` (staff, verifier, portfolio, API, static).
+
+    ``https``: the public base URL is https (then HSTS is sent)."""
+    headers = security_headers(https=https)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
