@@ -1,6 +1,6 @@
 # Two entry points (see README "Quick start"):
 #   make run   - set up and run the service on the embedded default (SQLite, local keys, demo data)
-#   make test  - set up and run the whole test suite (lint, types, tests)
+#   make test  - set up and run the whole test suite (lint and import rules, types, tests)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -50,6 +50,8 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check credentials
+	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/python tools/check_cycles.py
 
 typecheck: setup
 	$(BIN)/mypy

@@ -1,0 +1,117 @@
+"""The dependency rules hold: the import contracts (pyproject ``[tool.importlinter]``)
+and the cycle check (``tools/check_cycles.py``) pass on the tree, and each of them
+fails, naming the import, when a violation is planted in a copy of the packages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+
+PACKAGES = ("credentials", "issuer", "verifier")
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+CHECK_CYCLES = ROOT / "tools" / "check_cycles.py"
+
+
+def _run(command: list[str], where: Path) -> subprocess.CompletedProcess[str]:
+    # The packages are found in ``where`` first (before the installed ones).
+    env = {**os.environ, "PYTHONPATH": str(where)}
+    return subprocess.run(command, cwd=where, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def _contracts(where: Path) -> subprocess.CompletedProcess[str]:
+    return _run([str(LINT_IMPORTS), "--no-cache", "--no-logo"], where)
+
+
+def _cycles(where: Path) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, str(CHECK_CYCLES)], where)
+
+
+def _copy(tmp_path: Path) -> Path:
+    """The three packages' Python files and the contracts, in a folder of their own."""
+
+    def not_python(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n == "__pycache__" or not (n.endswith(".py") or (Path(folder) / n).is_dir())]
+
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=not_python)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def _plant(root: Path, module: str, code: str) -> None:
+    path = root / (module.replace(".", "/") + ".py")
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + code + "\n", encoding="utf-8")
+
+
+def test_the_tree_keeps_the_import_contracts() -> None:
+    run = _contracts(ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout
+
+
+def test_the_tree_has_no_import_cycles() -> None:
+    run = _cycles(ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "no import cycles" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "code", "contract", "named"),
+    [
+        ("issuer.store.models", "from issuer import web  # planted", "issuer.store imports nothing else",
+         "issuer.store.models -> issuer.web"),
+        ("issuer.webkit.throttle", "def planted() -> None:\n    from issuer import services  # noqa: PLC0415",
+         "issuer.webkit imports nothing else", "issuer.webkit.throttle -> issuer.services"),
+        ("issuer.web", "def planted() -> None:\n    from issuer.app import create_app  # noqa: PLC0415",
+         "only the entry points import the app factory", "issuer.web -> issuer.app"),
+        ("credentials.jcs", "import flask  # planted", "credentials imports nothing", "credentials.jcs -> flask"),
+        ("credentials.jcs", "from verifier import service  # planted", "credentials imports nothing",
+         "credentials.jcs -> verifier.service"),
+    ],
+)  # fmt: skip
+def test_a_planted_forbidden_import_breaks_its_contract(
+    tmp_path: Path, module: str, code: str, contract: str, named: str
+) -> None:
+    root = _copy(tmp_path)
+    assert _contracts(root).returncode == 0  # the copy itself is clean
+    _plant(root, module, code)
+    run = _contracts(root)
+    assert run.returncode != 0
+    broken = run.stdout.replace("\n", " ")
+    assert f"{contract}" in broken and "BROKEN" in broken
+    assert named in broken, run.stdout
+
+
+def test_a_planted_cycle_is_found_also_through_an_import_inside_a_function(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    assert _cycles(root).returncode == 0
+    # issuer.regions imports issuer.spreadsheet; the way back is hidden in a function.
+    _plant(root, "issuer.spreadsheet", "def planted() -> None:\n    from issuer import regions  # noqa: PLC0415")
+    run = _cycles(root)
+    assert run.returncode == 1
+    assert "NEW import cycle of 2 modules: issuer.regions -> issuer.spreadsheet -> issuer.regions" in run.stdout
+    contracts = _contracts(root)  # the acyclic contract sees it too (inside issuer)
+    assert contracts.returncode != 0 and ".spreadsheet -> .regions" in contracts.stdout
+
+
+def test_a_cycle_across_packages_is_found(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    # verifier.service imports issuer.trust; the way back goes through another package.
+    _plant(root, "issuer.trust", "from verifier import service as planted_service  # planted")
+    run = _cycles(root)
+    assert run.returncode == 1
+    assert "issuer.trust" in run.stdout and "verifier.service" in run.stdout
+
+
+def test_an_import_only_for_type_checking_is_no_cycle(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _plant(root, "issuer.spreadsheet", "import typing\n\nif typing.TYPE_CHECKING:\n    from issuer import regions")
+    assert _cycles(root).returncode == 0
+    assert _contracts(root).returncode == 0
