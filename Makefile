@@ -40,7 +40,7 @@ TEXTS := issuer/translations
 texts: setup
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(VENV)/messages.pot .
 	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d $(TEXTS) -D messages --no-fuzzy-matching --ignore-obsolete -w 120
-	$(BIN)/python -m issuer.i18n $(TEXTS)/nl/LC_MESSAGES/messages.po $(TEXTS)/en/LC_MESSAGES/messages.po
+	$(BIN)/python -m issuer.webkit.i18n $(TEXTS)/nl/LC_MESSAGES/messages.po $(TEXTS)/en/LC_MESSAGES/messages.po
 
 run: setup
 	$(BIN)/credentials init --demo

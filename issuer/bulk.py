@@ -44,10 +44,11 @@ from sqlalchemy.orm import Session
 
 from credentials.keys import Ed25519Multikey
 from credentials.statuslist import MIN_ENTRIES
-from issuer import bulk_signing, i18n, services, trust
+from issuer import bulk_signing, services, trust
 from issuer.catalogue import load_catalogue
 from issuer.runtime import Runtime
 from issuer.store.models import Certificate, Competence, Organisation, StatusList, User
+from issuer.webkit import i18n
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 MAX_ROWS: Final = 20_000

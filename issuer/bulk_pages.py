@@ -46,13 +46,14 @@ from sqlalchemy.orm import Session, defer, selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from credentials.pdf import MAX_ATTACHMENTS, render_portfolio_pdf
-from issuer import bulk, documents, i18n, services, web
+from issuer import bulk, documents, services, web
 from issuer.catalogue import load_catalogue
 from issuer.keystore import KeyStoreError
 from issuer.runtime import Runtime, runtime
 from issuer.spreadsheet import csv_bytes
 from issuer.store.db import DatabaseUnavailable, aware_utc, session_scope
 from issuer.store.models import BulkJob, Certificate, Organisation, User
+from issuer.webkit import i18n, pages
 
 log = logging.getLogger(__name__)
 
@@ -93,19 +94,19 @@ def _limits_and_csrf() -> None:
     # The size limit must be set before the CSRF check reads the form.
     if request.endpoint == "bulk_pages.upload":
         request.max_content_length = MAX_UPLOAD_BYTES
-    web.check_csrf()
+    pages.check_csrf()
 
 
-web.guard(bp, csrf=False)  # _limits_and_csrf checks it, after setting the upload limit
+pages.guard(bp, csrf=False)  # _limits_and_csrf checks it, after setting the upload limit
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
     """A file over the limit: the upload page with a plain message (nothing was read or stored)."""
     if web.current_user() is None:
-        return web.error_page(413)
+        return pages.error_page(413)
     message = i18n.t("bulk.error.too_large", mb=bulk.MAX_FILE_BYTES // (1024 * 1024))
-    return _upload_page(web.FormState(errors={FILE_FIELD: message}), status=413)
+    return _upload_page(pages.FormState(errors={FILE_FIELD: message}), status=413)
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -134,7 +135,7 @@ def own_job(db: Session, org: Organisation, job_id: str, *, lock: bool = False) 
     query = select(BulkJob).where(BulkJob.public_id == job_id[:32], BulkJob.organisation_id == org.id)
     job = db.execute(query.with_for_update() if lock else query).scalar_one_or_none()
     if job is None:
-        raise web.PageError(404, "bulk.error.unknown_job")
+        raise pages.PageError(404, "bulk.error.unknown_job")
     return job
 
 
@@ -164,7 +165,7 @@ def reading() -> AbstractContextManager[Session]:
 
 def _check_org_may_issue(org: Organisation) -> None:
     if org.membership != "active":
-        raise web.PageError(403, "error.org_not_active")
+        raise pages.PageError(403, "error.org_not_active")
 
 
 # --- the upload page and the preview --------------------------------------------------------
@@ -227,7 +228,7 @@ def make_preview(db: Session, org: Organisation, parsed: bulk.ParsedFile) -> Pre
     return Preview(len(parsed.rows), [], 0, len(checked) - issued_before, issued_before, sample)
 
 
-def _upload_page(form: web.FormState, *, preview: Preview | None = None, filename: str = "",
+def _upload_page(form: pages.FormState, *, preview: Preview | None = None, filename: str = "",
                  status: int = 200) -> ResponseReturnValue:  # fmt: skip
     g.page_path = url_for("bulk_pages.upload_form")
     catalogue = load_catalogue()
@@ -244,7 +245,7 @@ def _upload_page(form: web.FormState, *, preview: Preview | None = None, filenam
 @bp.get("")
 @web.roles_required(*web.ORG_STAFF)
 def upload_form() -> ResponseReturnValue:
-    return _upload_page(web.FormState())
+    return _upload_page(pages.FormState())
 
 
 @bp.post("")
@@ -255,7 +256,7 @@ def upload() -> ResponseReturnValue:
     language = _language()
     storage = request.files.get(FILE_FIELD)
     if storage is None or not storage.filename:
-        return _upload_page(web.FormState(errors={FILE_FIELD: i18n.t("bulk.error.no_file")}), status=400)
+        return _upload_page(pages.FormState(errors={FILE_FIELD: i18n.t("bulk.error.no_file")}), status=400)
     filename = clean_filename(storage.filename)
     data = storage.read(bulk.MAX_FILE_BYTES + 1)
     parsed = bulk.parse_csv(data)
@@ -264,13 +265,13 @@ def upload() -> ResponseReturnValue:
     if message is None and not parsed.rows and not parsed.problems:
         message = i18n.t("bulk.error.no_rows")  # only a header
     if message is not None:
-        return _upload_page(web.FormState(errors={FILE_FIELD: message}), filename=filename, status=400)
+        return _upload_page(pages.FormState(errors={FILE_FIELD: message}), filename=filename, status=400)
     with reading() as db:
         org = web.own_organisation(db, user)
         _check_org_may_issue(org)
         preview = make_preview(db, org, parsed)
         if preview.problems:
-            return _upload_page(web.FormState(), preview=preview, filename=filename, status=400)
+            return _upload_page(pages.FormState(), preview=preview, filename=filename, status=400)
     with web.transaction() as db:
         org = web.own_organisation(db, user)
         _forget_old_previews(db, org)
@@ -286,7 +287,7 @@ def upload() -> ResponseReturnValue:
 @bp.get("/voorbeeld.csv")
 @web.roles_required(*web.ORG_STAFF)
 def template() -> ResponseReturnValue:
-    return web.download(bulk.template_csv(), "text/csv", "voorbeeld-certificaten.csv")
+    return pages.download(bulk.template_csv(), "text/csv", "voorbeeld-certificaten.csv")
 
 
 @bp.get("/competenties")
@@ -456,7 +457,7 @@ def _finished(db: Session, user: web.StaffUser, job_id: str) -> tuple[Organisati
     org = web.own_organisation(db, user)
     job = own_job(db, org, job_id)
     if job.state not in ("done", "failed"):
-        raise web.PageError(404, "bulk.error.not_finished")
+        raise pages.PageError(404, "bulk.error.not_finished")
     return org, job
 
 
@@ -471,7 +472,7 @@ def job_pdf(job_id: str) -> ResponseReturnValue:
         issued, _, _ = result_lists(job)
         chosen = printable_ids(db, org, issued)
         if not chosen:
-            raise web.PageError(404, "bulk.error.nothing_to_print")
+            raise pages.PageError(404, "bulk.error.nothing_to_print")
         found = _certificates(db, org, chosen)
         printed = [found[public_id] for public_id in chosen]
         note = (f"Certificaten uit het bestand {job.filename}, gegeven door {org.name}. "
@@ -481,7 +482,7 @@ def job_pdf(job_id: str) -> ResponseReturnValue:
                      f"These are {len(printed)} of {len(issued)}.")  # fmt: skip
         data = render_portfolio_pdf(f"Certificaten {job.filename}",
                                     [documents.sheet_for(settings, c) for c in printed], title_note=note)  # fmt: skip
-    return web.download(data, "application/pdf", f"certificaten-{job_id}.pdf")
+    return pages.download(data, "application/pdf", f"certificaten-{job_id}.pdf")
 
 
 REPORT_COLUMNS: Final = {
@@ -516,7 +517,7 @@ def job_report(job_id: str) -> ResponseReturnValue:
                                       column_label(str(column), str(code), language),
                                       str(nl) if language == "nl" else str(en)]))  # fmt: skip
     data = csv_bytes(REPORT_COLUMNS[language], (cells for _, cells in sorted(lines, key=lambda item: item[0])))
-    return web.download(data, "text/csv", f"verslag-{job_id}.csv")
+    return pages.download(data, "text/csv", f"verslag-{job_id}.csv")
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from typing import Any, Final
 from flask import Blueprint, Flask, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from issuer import framework, i18n, services, web
+from issuer import framework, services, web
 from issuer.catalogue import load_catalogue
 from issuer.runtime import runtime
 from issuer.store.models import Competence, CompetenceProposal
+from issuer.webkit import i18n, pages
 
 bp = Blueprint("framework_pages", __name__)
 
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-web.guard(bp)
+pages.guard(bp)
 
 
 def _problems(exc: services.ServiceError) -> list[services.ServiceError]:
@@ -46,7 +47,7 @@ def _problems(exc: services.ServiceError) -> list[services.ServiceError]:
 
 def _refusal(exc: services.ServiceError) -> ResponseReturnValue:
     """A change that does not fit the framework's state (409) or an unknown thing (404)."""
-    return web.error_page(exc.status, i18n.key_of("error.*", exc.code))
+    return pages.error_page(exc.status, i18n.key_of("error.*", exc.code))
 
 
 def _step(change: Callable[[Any, str], object], done: str, then: str = "framework_pages.draft") -> ResponseReturnValue:
@@ -63,7 +64,7 @@ def _step(change: Callable[[Any, str], object], done: str, then: str = "framewor
 
 
 def _form_values(names: tuple[str, ...]) -> dict[str, str]:
-    values = web.form_values(*names)
+    values = pages.form_values(*names)
     values["esco"] = "\n".join(str(uri) for uri in request.form.getlist("esco"))
     return values
 
@@ -152,7 +153,7 @@ def draft() -> ResponseReturnValue:
 
 
 def _competence_form(
-    form: web.FormState, *, code: str | None, status: int = 200, draft_number: int | None = None
+    form: pages.FormState, *, code: str | None, status: int = 200, draft_number: int | None = None
 ) -> ResponseReturnValue:
     return render_template(
         "sector/framework/competence.html", form=form, code=code, groups=_groups(), esco=_esco_choices(),
@@ -172,9 +173,9 @@ def _in_draft(
     except services.NotFound as exc:
         if exc.field == "code" and code is not None:
             return _refusal(exc)
-        return _competence_form(web.FormState.refused(values, _problems(exc)), code=code, status=exc.status)
+        return _competence_form(pages.FormState.refused(values, _problems(exc)), code=code, status=exc.status)
     except services.ServiceError as exc:
-        return _competence_form(web.FormState.refused(values, _problems(exc)), code=code, status=exc.status)
+        return _competence_form(pages.FormState.refused(values, _problems(exc)), code=code, status=exc.status)
     return None
 
 
@@ -188,7 +189,7 @@ def competence_new() -> ResponseReturnValue:
                 current = framework.editable(db)
             except services.ServiceError as exc:
                 return _refusal(exc)
-            return _competence_form(web.FormState({"group": "circular"}), code=None, draft_number=current.number)
+            return _competence_form(pages.FormState({"group": "circular"}), code=None, draft_number=current.number)
     values = _form_values(COMPETENCE_FIELDS)
     refused = _in_draft(lambda db: framework.add_competence(db, actor=user.email, fields=values), values, code=None)
     if refused is not None:
@@ -209,7 +210,7 @@ def competence_edit(competence_code: str) -> ResponseReturnValue:
                 row = framework.draft_competence(db, current, competence_code)
             except services.ServiceError as exc:
                 return _refusal(exc)
-            form = web.FormState(_competence_values(row))
+            form = pages.FormState(_competence_values(row))
             return _competence_form(form, code=row.code, draft_number=current.number)
     values = {**_form_values(COMPETENCE_FIELDS), "code": competence_code}
 
@@ -238,7 +239,7 @@ def competence_undo(competence_code: str) -> ResponseReturnValue:
                  i18n.N_("flash.framework_competence_undone"))  # fmt: skip
 
 
-def _publish_page(form: web.FormState, status: int = 200) -> ResponseReturnValue:
+def _publish_page(form: pages.FormState, status: int = 200) -> ResponseReturnValue:
     g.page_path = url_for("framework_pages.publish")
     with web.transaction() as db:
         try:
@@ -254,11 +255,11 @@ def _publish_page(form: web.FormState, status: int = 200) -> ResponseReturnValue
 def publish() -> ResponseReturnValue:
     user = web.staff()
     if request.method == "GET":
-        return _publish_page(web.FormState({"note": "", "confirm": ""}))
-    values = web.form_values("note", "confirm")
+        return _publish_page(pages.FormState({"note": "", "confirm": ""}))
+    values = pages.form_values("note", "confirm")
     if values["confirm"] != "yes":
         refused = services.ServiceError("confirm", code="confirm_required", field="confirm")
-        return _publish_page(web.FormState.refused(values, [refused]), 400)
+        return _publish_page(pages.FormState.refused(values, [refused]), 400)
     try:
         with web.transaction() as db:
             published = framework.publish(db, note=values["note"], actor=user.email)
@@ -266,7 +267,7 @@ def publish() -> ResponseReturnValue:
     except services.Conflict as exc:
         return _refusal(exc)
     except services.ServiceError as exc:
-        return _publish_page(web.FormState.refused(values, _problems(exc)), exc.status)
+        return _publish_page(pages.FormState.refused(values, _problems(exc)), exc.status)
     flash("flash.framework_published")
     return redirect(url_for("framework_pages.version", version_number=number))
 
@@ -275,7 +276,7 @@ def publish() -> ResponseReturnValue:
 @web.roles_required("sector_admin")
 def discard() -> ResponseReturnValue:
     if request.form.get("confirm") != "yes":
-        return web.error_page(400, "error.framework_discard_confirm")
+        return pages.error_page(400, "error.framework_discard_confirm")
     return _step(lambda db, actor: framework.discard_draft(db, actor=actor), i18n.N_("flash.framework_draft_discarded"),
                  then="framework_pages.overview")  # fmt: skip
 
@@ -292,8 +293,8 @@ def proposals() -> ResponseReturnValue:
 
 def _proposal_page(
     proposal_id: int,
-    adopt_form: web.FormState | None = None,
-    decline_form: web.FormState | None = None,
+    adopt_form: pages.FormState | None = None,
+    decline_form: pages.FormState | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     g.page_path = url_for("framework_pages.proposal", proposal_id=proposal_id)
@@ -302,10 +303,10 @@ def _proposal_page(
             proposal = framework.get_proposal(db, proposal_id)
         except services.NotFound as exc:
             return _refusal(exc)
-        adopt_form = adopt_form or web.FormState(framework.proposal_fields(proposal))
+        adopt_form = adopt_form or pages.FormState(framework.proposal_fields(proposal))
         return render_template(
             "sector/framework/proposal.html", proposal=proposal, adopt_form=adopt_form,
-            decline_form=decline_form or web.FormState({"reason": ""}), groups=_groups(), esco=_esco_choices(),
+            decline_form=decline_form or pages.FormState({"reason": ""}), groups=_groups(), esco=_esco_choices(),
             chosen=set(adopt_form.values.get("esco", "").split()), esco_labels=framework.esco_skills(),
         ), status  # fmt: skip
 
@@ -327,7 +328,8 @@ def adopt(proposal_id: int) -> ResponseReturnValue:
     except (services.NotFound, services.Conflict) as exc:
         return _refusal(exc)
     except services.ServiceError as exc:
-        return _proposal_page(proposal_id, adopt_form=web.FormState.refused(values, _problems(exc)), status=exc.status)
+        form = pages.FormState.refused(values, _problems(exc))
+        return _proposal_page(proposal_id, adopt_form=form, status=exc.status)
     flash("flash.framework_proposal_adopted")
     return redirect(url_for("framework_pages.draft"))
 
@@ -336,14 +338,14 @@ def adopt(proposal_id: int) -> ResponseReturnValue:
 @web.roles_required("sector_admin")
 def decline(proposal_id: int) -> ResponseReturnValue:
     user = web.staff()
-    values = web.form_values("reason")
+    values = pages.form_values("reason")
     try:
         with web.transaction() as db:
             framework.decline_proposal(db, proposal_id=proposal_id, reason=values["reason"], actor=user.email)
     except (services.NotFound, services.Conflict) as exc:
         return _refusal(exc)
     except services.ServiceError as exc:
-        form = web.FormState.refused(values, _problems(exc))
+        form = pages.FormState.refused(values, _problems(exc))
         return _proposal_page(proposal_id, decline_form=form, status=exc.status)
     flash("flash.framework_proposal_declined")
     return redirect(url_for("framework_pages.proposals"))
@@ -362,7 +364,7 @@ def my_proposals() -> ResponseReturnValue:
         return render_template("sector/framework/my_proposals.html", proposals=rows, groups=_groups())
 
 
-def _propose_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
+def _propose_form(form: pages.FormState, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "sector/framework/propose.html", form=form, groups=_groups(), esco=_esco_choices(),
         chosen=set(form.values.get("esco", "").split()),
@@ -374,12 +376,12 @@ def _propose_form(form: web.FormState, status: int = 200) -> ResponseReturnValue
 def propose() -> ResponseReturnValue:
     user = web.staff()
     if request.method == "GET":
-        return _propose_form(web.FormState({"group": "circular"}))
+        return _propose_form(pages.FormState({"group": "circular"}))
     values = _form_values(PROPOSAL_FIELDS)
     try:
         with web.transaction() as db:
             framework.propose(db, org=web.own_organisation(db, user), actor=user.email, fields=values)
     except services.ServiceError as exc:
-        return _propose_form(web.FormState.refused(values, _problems(exc)), exc.status)
+        return _propose_form(pages.FormState.refused(values, _problems(exc)), exc.status)
     flash("flash.framework_proposal_sent")
     return redirect(url_for("framework_pages.my_proposals"))

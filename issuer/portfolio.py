@@ -23,10 +23,11 @@ from flask import Blueprint, Flask, Response, current_app, flash, redirect, rend
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from issuer import documents, i18n, services, web
+from issuer import documents, services, web
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import Certificate, Participant
+from issuer.webkit import i18n, pages
 from issuer.webkit.throttle import RateLimiter
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -47,7 +48,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-web.guard(bp)
+pages.guard(bp)
 
 
 # --- who is signed in ------------------------------------------------------------------
@@ -111,10 +112,10 @@ def _limited() -> Response | None:
     per_client, overall = current_app.extensions["portfolio_limits"]
     if per_client.allow(request.remote_addr or "?") and overall.allow("all"):
         return None
-    body, status = web.error_page(429, "portfolio.limit.text", i18n.N_("portfolio.limit.title"))
+    body, status = pages.error_page(429, "portfolio.limit.text", i18n.N_("portfolio.limit.title"))
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Retry-After"] = str(per_client.retry_after())
-    return web.protect_response(response)
+    return pages.protect_response(response)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def home() -> ResponseReturnValue:
     with session_scope(runtime().sessions) as db:
         holder = _holder(db)
         if holder is None:
-            return render_template("portfolio/login.html", form=web.FormState({CODE_FIELD: ""}))
+            return render_template("portfolio/login.html", form=pages.FormState({CODE_FIELD: ""}))
         certificates = services.holder_certificates(db, holder)
         views = [web.certificate_view(c) for c in certificates]
         return render_template(
@@ -150,7 +151,7 @@ def open_portfolio() -> ResponseReturnValue:
             return redirect(url_for("portfolio.home"))
     # The same answer for an empty, unknown, wrong or erased code.
     key = i18n.N_("portfolio.error.required") if not code.strip() else i18n.N_("portfolio.error.wrong_code")
-    form = web.FormState({CODE_FIELD: ""}, errors={CODE_FIELD: i18n.t(key)})
+    form = pages.FormState({CODE_FIELD: ""}, errors={CODE_FIELD: i18n.t(key)})
     return render_template("portfolio/login.html", form=form), 400
 
 
@@ -167,7 +168,7 @@ def certificate_pdf(public_id: str) -> ResponseReturnValue:
         cert = _own(db, public_id)
         data = documents.certificate_pdf(runtime().settings, cert)
         name = documents.file_stem(cert) + ".pdf"
-    return web.download(data, "application/pdf", name)
+    return pages.download(data, "application/pdf", name)
 
 
 @bp.get("/certificaat/<public_id>.json")
@@ -175,7 +176,7 @@ def certificate_json(public_id: str) -> ResponseReturnValue:
     with session_scope(runtime().sessions, reads_only=True) as db:
         cert = _own(db, public_id)
         data, name = cert.credential_json.encode("utf-8"), documents.file_stem(cert) + ".json"
-    return web.download(data, "application/json", name)
+    return pages.download(data, "application/json", name)
 
 
 def _own(db: Session, public_id: str) -> Certificate:
@@ -183,7 +184,7 @@ def _own(db: Session, public_id: str) -> Certificate:
     try:
         return services.holder_certificate(db, holder, public_id)
     except services.NotFound:
-        raise web.PageError(404, "error.unknown_certificate") from None
+        raise pages.PageError(404, "error.unknown_certificate") from None
 
 
 @bp.get("/portfolio.pdf")
@@ -191,7 +192,7 @@ def portfolio_pdf() -> ResponseReturnValue:
     with session_scope(runtime().sessions, reads_only=True) as db:
         holder = _required(db)
         data = documents.portfolio_pdf(runtime().settings, holder.name or "", services.holder_certificates(db, holder))
-    return web.download(data, "application/pdf", "portfolio.pdf")
+    return pages.download(data, "application/pdf", "portfolio.pdf")
 
 
 @bp.get("/certificaten.zip")
@@ -199,7 +200,7 @@ def portfolio_zip() -> ResponseReturnValue:
     with session_scope(runtime().sessions, reads_only=True) as db:
         holder = _required(db)
         data = documents.portfolio_zip(runtime().settings, holder.name or "", services.holder_certificates(db, holder))
-    return web.download(data, "application/zip", "certificaten.zip")
+    return pages.download(data, "application/zip", "certificaten.zip")
 
 
 @bp.post("/certificaat/<public_id>/openbaar")
@@ -217,14 +218,14 @@ def my_data() -> ResponseReturnValue:
     with session_scope(runtime().sessions, reads_only=True) as db:
         holder = _required(db)
         data = documents.holder_data_json(services.holder_data(db, holder))
-    return web.download(data, "application/json", "mijn-gegevens.json")
+    return pages.download(data, "application/json", "mijn-gegevens.json")
 
 
 @bp.get("/wissen")
 def erase_form() -> ResponseReturnValue:
     with session_scope(runtime().sessions, reads_only=True) as db:
         holder = _required(db)
-        return render_template("portfolio/erase.html", holder=holder, form=web.FormState({"confirm": ""}))
+        return render_template("portfolio/erase.html", holder=holder, form=pages.FormState({"confirm": ""}))
 
 
 @bp.post("/wissen")
@@ -232,7 +233,7 @@ def erase() -> ResponseReturnValue:
     with session_scope(runtime().sessions) as db:
         holder = _required(db)
         if request.form.get("confirm") != "yes":
-            form = web.FormState({"confirm": ""}, errors={"confirm": i18n.t("portfolio.erase.confirm_required")})
+            form = pages.FormState({"confirm": ""}, errors={"confirm": i18n.t("portfolio.erase.confirm_required")})
             return render_template("portfolio/erase.html", holder=holder, form=form), 400
         services.erase_participant(db, participant=holder, actor=ACTOR)
     _end()

@@ -25,9 +25,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from issuer import i18n, regions, services, web
+from issuer import regions, services, web
 from issuer.catalogue import load_catalogue
 from issuer.store.models import Region, Shop
+from issuer.webkit import i18n, pages
 
 bp = Blueprint("regions", __name__)
 
@@ -43,14 +44,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-web.guard(bp)
+pages.guard(bp)
 
 
 # --- the figures ---------------------------------------------------------------------------
 
 
 def _default_filter() -> regions.FigureFilter:
-    last = web.today_local().replace(day=1)
+    last = pages.today_local().replace(day=1)
     first = last
     for _ in range(DEFAULT_MONTHS - 1):
         first = (first.replace(year=first.year - 1, month=12) if first.month == 1
@@ -58,7 +59,7 @@ def _default_filter() -> regions.FigureFilter:
     return regions.FigureFilter(first, last)
 
 
-def _filter_from_request() -> tuple[regions.FigureFilter, web.FormState]:
+def _filter_from_request() -> tuple[regions.FigureFilter, pages.FormState]:
     """The filter the form asks for; refused input raises :class:`web.FormInvalid`."""
     default = _default_filter()
     values = {
@@ -76,7 +77,7 @@ def _filter_from_request() -> tuple[regions.FigureFilter, web.FormState]:
         codes = {r.code for r in db.execute(select(Region)).scalars()} | {regions.UNKNOWN}
     if values["regio"] and values["regio"] not in codes:
         problems.append(services.ServiceError("no such region", code="unknown_region", field="regio"))
-    state = web.FormState(values)
+    state = pages.FormState(values)
     if problems or first is None or last is None:
         raise web.FormInvalid(problems)
     flt = regions.FigureFilter(first, last, values["regio"] or None, values["partnerschap"] == "1")
@@ -169,7 +170,7 @@ def figures() -> ResponseReturnValue:
         flt, form = _filter_from_request()
     except services.ServiceError as exc:
         values = {k: str(request.args.get(k, "")) for k in ("van", "tot", "regio", "partnerschap")}
-        form = web.FormState.refused(values, web.problems_of(exc))
+        form = pages.FormState.refused(values, web.problems_of(exc))
         return render_template("sector/regions/figures.html", form=form, choices=choices, figures=None), exc.status
     with web.transaction() as db:
         result = regions.regional_figures(db, flt)
@@ -191,13 +192,13 @@ def figures_csv() -> ResponseReturnValue:
     try:
         flt, _form = _filter_from_request()
     except services.ServiceError as exc:
-        return web.error_page(exc.status, "regions.csv_refused")
+        return pages.error_page(exc.status, "regions.csv_refused")
     with web.transaction() as db:
         result = regions.regional_figures(db, flt)
     names, groups, levels = _names("nl")
     data = regions.figures_csv(result, names=names, groups=groups, levels=levels)
     stem = f"regio-cijfers-{flt.first:%Y-%m}-{flt.last:%Y-%m}"
-    return web.download(data, "text/csv", f"{stem}.csv")
+    return pages.download(data, "text/csv", f"{stem}.csv")
 
 
 # --- the regions as data (sector admin) ----------------------------------------------------------
@@ -207,8 +208,8 @@ FORM_FIELDS: Final = ("name", "in_partnership")
 
 
 def _regions_page(
-    *, add_form: web.FormState | None = None, edit: tuple[str, web.FormState] | None = None,
-    import_form: web.FormState | None = None, shop_form: tuple[int, web.FormState] | None = None,
+    *, add_form: pages.FormState | None = None, edit: tuple[str, pages.FormState] | None = None,
+    import_form: pages.FormState | None = None, shop_form: tuple[int, pages.FormState] | None = None,
     import_problems: list[regions.ImportProblem] | None = None, status: int = 200,
 ) -> ResponseReturnValue:  # fmt: skip
     with web.transaction() as db:
@@ -216,8 +217,8 @@ def _regions_page(
         unplaced = regions.shops_without_region(db)
     return render_template(
         "sector/regions/list.html", rows=rows, unplaced=unplaced,
-        add_form=add_form or web.FormState({"in_partnership": "no"}),
-        edit=edit, import_form=import_form or web.FormState(), shop_form=shop_form,
+        add_form=add_form or pages.FormState({"in_partnership": "no"}),
+        edit=edit, import_form=import_form or pages.FormState(), shop_form=shop_form,
         import_problems=import_problems or [],
     ), status  # fmt: skip
 
@@ -241,20 +242,20 @@ def region_list() -> ResponseReturnValue:
 def region_file() -> ResponseReturnValue:
     with web.transaction() as db:
         data = regions.regions_csv(db)
-    return web.download(data, "text/csv", "arbeidsmarktregios.csv")
+    return pages.download(data, "text/csv", "arbeidsmarktregios.csv")
 
 
 @bp.post("/sector/regios")
 @web.roles_required("sector_admin")
 def region_add() -> ResponseReturnValue:
     user = web.staff()
-    values = web.form_values(*FORM_FIELDS)
+    values = pages.form_values(*FORM_FIELDS)
     try:
         with web.transaction() as db:
             name, partnership = _form_region(values)
             regions.add_region(db, name=name, in_partnership=partnership, actor=user.email)
     except services.ServiceError as exc:
-        return _regions_page(add_form=web.FormState.refused(values, web.problems_of(exc)), status=exc.status)
+        return _regions_page(add_form=pages.FormState.refused(values, web.problems_of(exc)), status=exc.status)
     flash("flash.region_added")
     return redirect(url_for("regions.region_list"))
 
@@ -263,14 +264,15 @@ def region_add() -> ResponseReturnValue:
 @web.roles_required("sector_admin")
 def region_update(region_code: str) -> ResponseReturnValue:
     user = web.staff()
-    values = web.form_values(*FORM_FIELDS)
+    values = pages.form_values(*FORM_FIELDS)
     try:
         with web.transaction() as db:
             region = _own_region(db, region_code)
             name, partnership = _form_region(values)
             regions.update_region(db, region=region, name=name, in_partnership=partnership, actor=user.email)
     except services.ServiceError as exc:
-        return _regions_page(edit=(region_code, web.FormState.refused(values, web.problems_of(exc))), status=exc.status)
+        form = pages.FormState.refused(values, web.problems_of(exc))
+        return _regions_page(edit=(region_code, form), status=exc.status)
     flash("flash.region_saved")
     return redirect(url_for("regions.region_list"))
 
@@ -279,7 +281,7 @@ def _own_region(db: Session, code: str) -> Region:
     try:
         return regions.get_region(db, code)
     except services.NotFound:
-        raise web.PageError(404, "regions.unknown_region") from None
+        raise pages.PageError(404, "regions.unknown_region") from None
 
 
 @bp.post("/sector/regios/<region_code>/verwijderen")
@@ -290,7 +292,7 @@ def region_delete(region_code: str) -> ResponseReturnValue:
         with web.transaction() as db:
             regions.remove_region(db, region=_own_region(db, region_code), actor=user.email)
     except services.ServiceError as exc:
-        form = web.FormState.refused({"name": "", "in_partnership": ""}, web.problems_of(exc))
+        form = pages.FormState.refused({"name": "", "in_partnership": ""}, web.problems_of(exc))
         return _regions_page(edit=(region_code, form), status=exc.status)
     flash("flash.region_removed")
     return redirect(url_for("regions.region_list"))
@@ -302,7 +304,7 @@ def region_import() -> ResponseReturnValue:
     user = web.staff()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        form = web.FormState({}, errors={"file": i18n.t("regions.import.no_file")})
+        form = pages.FormState({}, errors={"file": i18n.t("regions.import.no_file")})
         return _regions_page(import_form=form, status=400)
     data = upload.read(regions.MAX_IMPORT_BYTES + 1)
     try:
@@ -310,10 +312,10 @@ def region_import() -> ResponseReturnValue:
             summary = regions.import_regions(db, data, actor=user.email)
     except regions.RegionImportRefused as exc:
         refused = i18n.tn("regions.import.refused.one", "regions.import.refused", len(exc.problems))
-        form = web.FormState({}, errors={"file": refused})
+        form = pages.FormState({}, errors={"file": refused})
         return _regions_page(import_form=form, import_problems=exc.problems, status=400)
     except services.ServiceError as exc:
-        form = web.FormState({}, errors={"file": i18n.error_message(exc.code, exc.field, exc.params)})
+        form = pages.FormState({}, errors={"file": i18n.error_message(exc.code, exc.field, exc.params)})
         return _regions_page(import_form=form, status=exc.status)
     changed = summary.added or summary.changed
     flash(i18n.N_("flash.regions_imported") if changed else i18n.N_("flash.regions_import_unchanged"))
@@ -325,15 +327,15 @@ def region_import() -> ResponseReturnValue:
 def sector_shop_region(shop_id: int) -> ResponseReturnValue:
     """The sector admin places a shop of any organisation (the ones without a region)."""
     user = web.staff()
-    values = web.form_values("region")
+    values = pages.form_values("region")
     try:
         with web.transaction() as db:
             shop = db.get(Shop, shop_id) if shop_id < 2**63 else None
             if shop is None:
-                raise web.PageError(404)
+                raise pages.PageError(404)
             regions.set_shop_region(db, shop=shop, region=_chosen_region(db, values["region"]), actor=user.email)
     except services.ServiceError as exc:
-        return _regions_page(shop_form=(shop_id, web.FormState.refused(values, web.problems_of(exc))),
+        return _regions_page(shop_form=(shop_id, pages.FormState.refused(values, web.problems_of(exc))),
                              status=exc.status)  # fmt: skip
     flash("flash.shop_region_saved")
     return redirect(url_for("regions.region_list"))
@@ -351,7 +353,7 @@ def _chosen_region(db: Session, code: str) -> Region | None:
 # --- the organisation admin's shops ----------------------------------------------------------------
 
 
-def _org_shops_page(form: tuple[int, web.FormState] | None = None, status: int = 200) -> ResponseReturnValue:
+def _org_shops_page(form: tuple[int, pages.FormState] | None = None, status: int = 200) -> ResponseReturnValue:
     user = web.staff()
     with web.transaction() as db:
         org = web.own_organisation(db, user)
@@ -370,15 +372,15 @@ def org_shops() -> ResponseReturnValue:
 @web.roles_required("org_admin")
 def org_shop_region(shop_id: int) -> ResponseReturnValue:
     user = web.staff()
-    values = web.form_values("region")
+    values = pages.form_values("region")
     try:
         with web.transaction() as db:
             org = web.own_organisation(db, user)
             shop = db.get(Shop, shop_id) if shop_id < 2**63 else None
             if shop is None or shop.organisation_id != org.id:
-                raise web.PageError(404)
+                raise pages.PageError(404)
             regions.set_shop_region(db, shop=shop, region=_chosen_region(db, values["region"]), actor=user.email)
     except services.ServiceError as exc:
-        return _org_shops_page((shop_id, web.FormState.refused(values, web.problems_of(exc))), exc.status)
+        return _org_shops_page((shop_id, pages.FormState.refused(values, web.problems_of(exc))), exc.status)
     flash("flash.shop_region_saved")
     return redirect(url_for("regions.org_shops"))

@@ -36,10 +36,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
-from issuer import i18n, services
+from issuer import services
 from issuer.region_names import match_key, region_code
 from issuer.spreadsheet import csv_bytes
 from issuer.store.models import Certificate, Competence, Organisation, Region, Shop
+from issuer.webkit import i18n
 
 THRESHOLD: Final = 5  # people: a cell with fewer is hidden
 UNKNOWN: Final = "onbekend"  # the code of the row for shops without a region

@@ -16,9 +16,10 @@ from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from issuer import i18n, services, tokens, web
+from issuer import services, tokens, web
 from issuer.runtime import runtime
 from issuer.store.models import ApiToken, Organisation, User
+from issuer.webkit import i18n, pages
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/organisatie/api-tokens")
 
@@ -30,14 +31,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-web.guard(bp)
+pages.guard(bp)
 
 
 def own_token(db: Session, org: Organisation, token_id: int) -> ApiToken:
     try:
         return tokens.get_token(db, org, token_id)
     except services.NotFound:
-        raise web.PageError(404, "error.unknown_token") from None
+        raise pages.PageError(404, "error.unknown_token") from None
 
 
 def show_token_once(token_id: int, plaintext: str) -> None:
@@ -63,7 +64,7 @@ def index() -> ResponseReturnValue:
     return render_template("organisations/api_tokens/list.html", org=org, tokens=views, openapi_url=openapi_url)
 
 
-def _new_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
+def _new_form(form: pages.FormState, status: int = 200) -> ResponseReturnValue:
     return render_template("organisations/api_tokens/new.html", form=form, scopes=tokens.SCOPES), status
 
 
@@ -72,7 +73,7 @@ def _new_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     user = web.staff()
     if request.method == "GET":
-        return _new_form(web.FormState({"name": "", "scopes": "issue"}))
+        return _new_form(pages.FormState({"name": "", "scopes": "issue"}))
     chosen = [str(s) for s in request.form.getlist("scopes")]
     values = {"name": str(request.form.get("name", "")), "scopes": ",".join(chosen)}
     try:
@@ -88,13 +89,13 @@ def new() -> ResponseReturnValue:
             )
             token_id = token.id
     except services.ServiceError as exc:
-        return _new_form(web.FormState.refused(values, web.problems_of(exc)), exc.status)
+        return _new_form(pages.FormState.refused(values, web.problems_of(exc)), exc.status)
     show_token_once(token_id, plaintext)
     flash("flash.api_token_created")
     return redirect(url_for("api_tokens.token", token_id=token_id))
 
 
-def _token_page(token_id: int, form: web.FormState | None = None, status: int = 200) -> ResponseReturnValue:
+def _token_page(token_id: int, form: pages.FormState | None = None, status: int = 200) -> ResponseReturnValue:
     user = web.staff()
     g.page_path = url_for("api_tokens.token", token_id=token_id)
     with web.transaction() as db:
@@ -102,7 +103,7 @@ def _token_page(token_id: int, form: web.FormState | None = None, status: int = 
         token = tokens.token_view(own_token(db, org, token_id))
     # Only right after it was made, and only once (a reload shows it no more).
     plaintext = take_shown_token(token_id) if form is None else None
-    form = form or web.FormState({"confirm": ""})
+    form = form or pages.FormState({"confirm": ""})
     return render_template("organisations/api_tokens/token.html", token=token, plaintext=plaintext, form=form), status
 
 
@@ -121,7 +122,7 @@ def revoke(token_id: int) -> ResponseReturnValue:
         with web.transaction() as db:
             own_token(db, web.own_organisation(db, user), token_id)  # another organisation's: 404 first
         message = i18n.t("error.token_confirm_required")
-        return _token_page(token_id, web.FormState({"confirm": ""}, errors={"confirm": message}), 400)
+        return _token_page(token_id, pages.FormState({"confirm": ""}, errors={"confirm": message}), 400)
     try:
         with web.transaction() as db:
             org = web.own_organisation(db, user)

@@ -23,10 +23,11 @@ from flask import Blueprint, Flask, Response, abort, flash, redirect, render_tem
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from issuer import i18n, services, trust, web
+from issuer import services, trust, web
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import QUALITY_MARKS, Organisation
+from issuer.webkit import i18n, pages
 from verifier.sql_records import periods_of
 
 log = logging.getLogger(__name__)
@@ -49,20 +50,20 @@ def init_staff(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-web.guard(bp)
+pages.guard(bp)
 
 
 def _org(db: Session, slug: str) -> Organisation:
     try:
         return services.get_org(db, slug)
     except services.NotFound:
-        raise web.PageError(404, "error.unknown_org") from None
+        raise pages.PageError(404, "error.unknown_org") from None
 
 
 # --- admit ------------------------------------------------------------------------------------
 
 
-def _admit_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
+def _admit_form(form: pages.FormState, status: int = 200) -> ResponseReturnValue:
     return render_template("sector/trust/admit.html", form=form, quality_marks=QUALITY_MARKS), status
 
 
@@ -71,8 +72,8 @@ def _admit_form(form: web.FormState, status: int = 200) -> ResponseReturnValue:
 def admit() -> ResponseReturnValue:
     user = web.staff()
     if request.method == "GET":
-        return _admit_form(web.FormState({**dict.fromkeys(ADMIT_FIELDS, ""), "quality_mark": "geen"}))
-    values = web.form_values(*ADMIT_FIELDS)
+        return _admit_form(pages.FormState({**dict.fromkeys(ADMIT_FIELDS, ""), "quality_mark": "geen"}))
+    values = pages.form_values(*ADMIT_FIELDS)
     admission = trust.Admission(
         slug=values["slug"],
         name=values["org_name"],
@@ -87,7 +88,7 @@ def admit() -> ResponseReturnValue:
             org = trust.admit_organisation(db, runtime().context, admission, actor=user.email)
             slug = org.slug
     except services.ServiceError as exc:
-        return _admit_form(web.FormState.refused(values, _problems(exc)), exc.status)
+        return _admit_form(pages.FormState.refused(values, _problems(exc)), exc.status)
     flash("flash.trust.admitted")
     return redirect(url_for("trust_pages.organisation", slug=slug))
 
@@ -102,7 +103,7 @@ def _problems(exc: services.ServiceError) -> list[services.ServiceError]:
 
 
 def _organisation_page(
-    slug: str, *, forms: dict[str, web.FormState] | None = None, status: int = 200
+    slug: str, *, forms: dict[str, pages.FormState] | None = None, status: int = 200
 ) -> ResponseReturnValue:
     with web.transaction() as db:
         org = _org(db, slug)
@@ -116,8 +117,8 @@ def _organisation_page(
             "periods": list(reversed(periods)),
             "keys": keys,
             "actions": actions,
-            "forms": {a: forms.get(a) or web.FormState(dict.fromkeys(CHANGE_FIELDS, "")) for a in actions},
-            "mark_form": forms.get("quality_mark") or web.FormState({"quality_mark": org.quality_mark}),
+            "forms": {a: forms.get(a) or pages.FormState(dict.fromkeys(CHANGE_FIELDS, "")) for a in actions},
+            "mark_form": forms.get("quality_mark") or pages.FormState({"quality_mark": org.quality_mark}),
             "quality_marks": QUALITY_MARKS,
         }
         return render_template("sector/trust/organisation.html", **context), status
@@ -132,7 +133,7 @@ def organisation(slug: str) -> ResponseReturnValue:
 def _change(slug: str, action: str) -> ResponseReturnValue:
     """Suspend, end or reinstate with a reason and the confirmation box."""
     user = web.staff()
-    values = web.form_values(*CHANGE_FIELDS)
+    values = pages.form_values(*CHANGE_FIELDS)
     try:
         with web.transaction() as db:
             org = _org(db, slug)
@@ -145,7 +146,7 @@ def _change(slug: str, action: str) -> ResponseReturnValue:
             web.raise_problems(problems)
             trust.change_membership(db, org=org, action=action, reason=values["reason"], actor=user.email)
     except services.ServiceError as exc:
-        form = web.FormState.refused(values, web.problems_of(exc))
+        form = pages.FormState.refused(values, web.problems_of(exc))
         return _organisation_page(slug, forms={action: form}, status=exc.status)
     flash(i18n.key_of("flash.trust.*", action) or "flash.trust.suspend")
     return redirect(url_for("trust_pages.organisation", slug=slug))
@@ -173,13 +174,13 @@ def reinstate(slug: str) -> ResponseReturnValue:
 @web.roles_required("sector_admin")
 def quality_mark(slug: str) -> ResponseReturnValue:
     user = web.staff()
-    values = web.form_values("quality_mark")
+    values = pages.form_values("quality_mark")
     try:
         with web.transaction() as db:
             org = _org(db, slug)
             trust.set_quality_mark(db, org=org, quality_mark=values["quality_mark"], actor=user.email)
     except services.ServiceError as exc:
-        form = web.FormState.refused(values, web.problems_of(exc))
+        form = pages.FormState.refused(values, web.problems_of(exc))
         return _organisation_page(slug, forms={"quality_mark": form}, status=exc.status)
     flash("flash.trust.quality_mark")
     return redirect(url_for("trust_pages.organisation", slug=slug))

@@ -28,15 +28,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any, Final, ParamSpec, TypeVar
-from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from flask import (
     Blueprint,
     Flask,
-    Response,
-    current_app,
     flash,
     g,
     redirect,
@@ -48,19 +45,31 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
-from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed
 
-from issuer import documents, i18n, services
+from issuer import documents, services
 from issuer.catalogue import load_catalogue
 from issuer.keystore import KeyStoreError
 from issuer.runtime import runtime
-from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.store.db import DatabaseUnavailable, aware_utc, session_scope
 from issuer.store.models import Certificate, Organisation, Participant, Shop, User
-from issuer.webkit.headers import CONTENT_SECURITY_POLICY
+from issuer.webkit import i18n, pages
+from issuer.webkit.pages import (
+    CSRF_FIELD,
+    LOCAL_TIME,
+    FormState,
+    PageError,
+    download,
+    error_page,
+    form_values,
+    guard,
+    has_endpoint,
+    today_local,
+)
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("web", __name__)
+guard(bp)
 
 ORG_STAFF: Final = ("org_admin", "supervisor")
 ALL_STAFF: Final = ("sector_admin", "org_admin", "supervisor")
@@ -71,10 +80,7 @@ MAX_FAILED_LOGINS: Final = 5
 LOCK_DURATION: Final = timedelta(minutes=15)
 LOCKOUT_ACTOR: Final = "login"  # the audit actor of a lockout (failed attempts, by whoever made them)
 SESSION_MAX_AGE: Final = timedelta(hours=10)  # a working day; then log in again
-LOCAL_TIME: Final = ZoneInfo("Europe/Amsterdam")
 EARLIEST_ISSUE_DATE: Final = date(2000, 1, 1)
-CSRF_FIELD: Final = "csrf_token"
-UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -86,36 +92,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def guard(blueprint: Blueprint, *, csrf: bool = True) -> None:
-    """Give ``blueprint`` what the staff pages have: this session's CSRF token on every
-    state-changing request (``csrf=False`` when the blueprint checks it itself) and the
-    response protection (no caching, no framing, the CSP)."""
-    if csrf:
-        blueprint.before_request(check_csrf)
-    blueprint.after_request(protect_response)
-
-
 def init_common(app: Flask) -> None:
-    """Language handling, template helpers, CSRF helpers and HTML error pages: for the staff
-    pages and the public verifier pages alike (also in verifier-only mode)."""
-    i18n.init_app(app)  # Flask-Babel and the ?lang= hook
-    app.jinja_env.globals.update(
-        t=i18n.t,
-        tn=i18n.tn,
-        t_choice=i18n.t_choice,
-        t_in=i18n.t_in,
-        lang=i18n.current_language,
-        other_lang=i18n.other_language,
-        csrf_token=csrf_token,
-        csrf_field=CSRF_FIELD,
-        lang_switch_url=lang_switch_url,
-        signed_in_user=signed_in_user,
-        has_endpoint=has_endpoint,
-        home_url=home_url,
-    )
-    app.jinja_env.filters.update(local_date=local_date, local_datetime=local_datetime)
-    app.register_error_handler(PageError, _page_error)
-    app.register_error_handler(HTTPException, _http_error)
+    """The page toolkit (languages, template helpers, CSRF, error pages) for the staff pages
+    and the public verifier pages alike, and the page for an unusable signing key."""
+    pages.init_app(app, home_url=home_url, json_blueprints=API_BLUEPRINTS, signed_in_user=signed_in_user)
     app.register_error_handler(KeyStoreError, _keystore_error)
 
 
@@ -124,19 +104,6 @@ def init_common(app: Flask) -> None:
 
 # Blueprints that answer in JSON; their errors are not turned into HTML pages.
 API_BLUEPRINTS = frozenset({"verifier_api", "api_v1"})
-
-
-class PageError(Exception):
-    """Stop the request with an error page: ``status`` and an optional i18n key for the text."""
-
-    def __init__(self, status: int, text_key: str | None = None):
-        super().__init__(status)
-        self.status = status
-        self.text_key = text_key
-
-
-class CsrfRefused(BadRequest):
-    """A POST without this session's CSRF token."""
 
 
 class FormInvalid(services.ServiceError):
@@ -152,56 +119,9 @@ def problems_of(exc: services.ServiceError) -> list[services.ServiceError]:
     return exc.problems if isinstance(exc, FormInvalid) else [exc]
 
 
-def error_page(status: int, text_key: str | None = None, title_key: str | None = None) -> tuple[str, int]:
-    """A plain-language error page in the current language."""
-    title = title_key or i18n.key_of("error.*", f"{status}.title") or "error.500.title"
-    text = text_key or i18n.key_of("error.*", f"{status}.text") or "error.500.text"
-    return render_template("error.html", status=status, title_key=title, text_key=text), status
-
-
-def _page_error(exc: PageError) -> ResponseReturnValue:
-    return error_page(exc.status, exc.text_key)
-
-
-def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    # JSON APIs keep their own error format (problem details).
-    if request.blueprint in API_BLUEPRINTS:
-        return exc
-    status = exc.code or 500
-    body, _ = error_page(status, i18n.N_("error.csrf.text") if isinstance(exc, CsrfRefused) else None)
-    response = Response(body, status=status, mimetype="text/html")
-    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
-    return protect_response(response)
-
-
 def _keystore_error(exc: KeyStoreError) -> ResponseReturnValue:
     log.error("signing key unusable: %s", exc)
     return error_page(503, "error.keystore.text", i18n.N_("error.keystore.title"))
-
-
-@dataclass
-class FormState:
-    """What a form shows: the values as typed, messages per field and messages for the whole form."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    general: list[str] = field(default_factory=list)
-
-    @classmethod
-    def refused(cls, values: dict[str, str], problems: Sequence[services.ServiceError]) -> FormState:
-        state = cls(values)
-        for problem in problems:
-            message = i18n.error_message(problem.code, problem.field, problem.params)
-            if problem.field in values and problem.field not in state.errors:
-                state.errors[problem.field] = message
-            else:
-                state.general.append(message)
-        return state
-
-
-def form_values(*names: str) -> dict[str, str]:
-    return {name: str(request.form.get(name, "")) for name in names}
 
 
 def attempt(problems: list[services.ServiceError], check: Callable[[], T]) -> T | None:
@@ -216,43 +136,6 @@ def attempt(problems: list[services.ServiceError], check: Callable[[], T]) -> T 
 def raise_problems(problems: Sequence[services.ServiceError]) -> None:
     if problems:
         raise FormInvalid(problems)
-
-
-# --- CSRF -----------------------------------------------------------------------------
-
-
-def csrf_token() -> str:
-    """This session's CSRF token (created on first use)."""
-    token = session.get(CSRF_FIELD)
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        session[CSRF_FIELD] = token
-    return token
-
-
-@bp.before_request
-def check_csrf() -> None:
-    """Refuse a state-changing request whose form does not carry this session's token."""
-    if request.method not in UNSAFE_METHODS:
-        return
-    expected = session.get(CSRF_FIELD)
-    supplied = request.form.get(CSRF_FIELD, "")
-    if not isinstance(expected, str) or not expected:
-        raise CsrfRefused()
-    # Constant-time comparison on bytes (compare_digest refuses non-ASCII str).
-    if not hmac.compare_digest(expected.encode("utf-8"), str(supplied).encode("utf-8")):
-        raise CsrfRefused()
-
-
-@bp.after_request
-def protect_response(response: Response) -> Response:
-    """Staff pages hold personal data: never cached, never framed, no foreign resources."""
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 # --- who is signed in -------------------------------------------------------------------
@@ -378,56 +261,11 @@ def safe_next(value: str | None) -> str | None:
 # --- language and formatting ------------------------------------------------------------
 
 
-def lang_switch_url() -> str:
-    """This page in the other language (a page reached by POST switches on its own GET page)."""
-    other = i18n.other_language()
-    path: str | None = g.get("page_path")
-    args: list[tuple[str, str]] = []
-    rule = request.url_rule
-    if path is None:
-        if rule is not None and rule.methods is not None and "GET" in rule.methods:
-            path = request.path
-            args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-        else:
-            path = home_url()
-    return f"{path}?{urlencode([*args, ('lang', other)])}"
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """Whether this app has ``endpoint`` (the staff pages are missing in verifier-only mode)."""
-    return endpoint in current_app.view_functions
-
-
 def home_url() -> str:
     """The start page: the staff dashboard for staff (and on the staff pages), else the public verifier."""
     if has_endpoint("web.dashboard") and (request.blueprint == bp.name or signed_in_user() is not None):
         return url_for("web.dashboard")
     return url_for("verifier_pages.verify_form")
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC
-
-
-def _local(moment: datetime) -> datetime:
-    return _aware(moment).astimezone(LOCAL_TIME)
-
-
-def local_date(moment: datetime | date | None) -> str:
-    if moment is None:
-        return ""
-    return i18n.format_date(_local(moment) if isinstance(moment, datetime) else moment)
-
-
-def local_datetime(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = _local(moment)
-    return f"{i18n.format_date(local)}, {local:%H:%M}"
-
-
-def today_local() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 # --- small database helpers ----------------------------------------------------------------
@@ -576,7 +414,8 @@ def authenticate(email: str, password: str) -> StaffUser | None:
     with transaction() as db:
         row = db.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one()
         locked_until = row.locked_until
-        if locked_until is not None and _aware(locked_until) > moment:
+        locked_until = aware_utc(row.locked_until)
+        if locked_until is not None and locked_until > moment:
             return None
         if not (password_ok and _usable_account(row)):
             row.failed_logins = (row.failed_logins or 0) + 1
@@ -735,12 +574,6 @@ def _participant_page(
 @roles_required(*ORG_STAFF)
 def participant(participant_id: int) -> ResponseReturnValue:
     return _participant_page(participant_id)
-
-
-def download(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.get("/deelnemers/<int:participant_id>/gegevens.json")

@@ -43,10 +43,10 @@ from credentials.verify import (
     Outcome,
     VerificationResult,
 )
-from issuer import i18n, web
 from issuer.runtime import runtime
 from issuer.store.codes import normalise_short_code
 from issuer.store.db import session_scope
+from issuer.webkit import i18n, pages
 from issuer.webkit.throttle import RateLimiter
 from verifier.records import Contact
 from verifier.service import (
@@ -335,7 +335,7 @@ def _too_many_requests() -> Response | None:
     limiter = _limiter()
     if limiter.allow(request.remote_addr or "?"):
         return None
-    body, status = web.error_page(429, "verify.limit.text", i18n.N_("verify.limit.title"))
+    body, status = pages.error_page(429, "verify.limit.text", i18n.N_("verify.limit.title"))
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Retry-After"] = str(limiter.retry_after())
     return response
@@ -353,7 +353,7 @@ def _protect(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = NO_REFERRER
-    return web.protect_response(response)
+    return pages.protect_response(response)
 
 
 def _render_result(page: ResultPage) -> ResponseReturnValue:
@@ -365,7 +365,7 @@ def _render_notice(verdict: str, status: int) -> ResponseReturnValue:
 
 
 def _render_form(*, errors: dict[str, str] | None = None, text: str = "", status: int = 200) -> ResponseReturnValue:
-    form = web.FormState(values={TEXT_FIELD: text}, errors=errors or {})
+    form = pages.FormState(values={TEXT_FIELD: text}, errors=errors or {})
     return render_template(
         "verifier/form.html",
         form=form,
@@ -420,7 +420,7 @@ def check_code() -> ResponseReturnValue:
 
 
 def _render_code_form(typed: str = "", error: str | None = None, status: int = 200) -> ResponseReturnValue:
-    form = web.FormState(values={CODE_FIELD: typed}, errors={CODE_FIELD: error} if error else {})
+    form = pages.FormState(values={CODE_FIELD: typed}, errors={CODE_FIELD: error} if error else {})
     return render_template("verifier/code.html", form=form, code_field=CODE_FIELD), status
 
 
@@ -442,7 +442,7 @@ def verify_upload() -> ResponseReturnValue:
         pasted = str(request.form.get(TEXT_FIELD, ""))
     except RequestEntityTooLarge:
         return _render_form(errors={FILE_FIELD: i18n.t("verify.error.too_large")}, status=413)
-    web.check_csrf()
+    pages.check_csrf()
     has_file, has_text = bool(upload is not None and upload.filename), bool(pasted.strip())
     data = upload.read() if upload is not None and has_file else b""  # at most MAX_CONTENT_LENGTH
     shown_text = pasted if len(pasted) <= MAX_JSON_BYTES else ""
@@ -466,9 +466,9 @@ def verify_upload() -> ResponseReturnValue:
     rt = runtime()
     with session_scope(rt.sessions, reads_only=True) as session:
         records = SqlRecords(session)
-        pages = [
+        results = [
             result_page(verify_with_records(records, base_url=rt.settings.base_url, credential=c), c) for c in found
         ]
-    if len(pages) == 1:
-        return _render_result(pages[0])
-    return render_template("verifier/results.html", pages=pages)
+    if len(results) == 1:
+        return _render_result(results[0])
+    return render_template("verifier/results.html", pages=results)

@@ -2,7 +2,7 @@
 ``tests.e2e.steps``).
 
 Fields and buttons are found the way a person finds them: by their label or their
-visible name, in the service's own words (``issuer.i18n``), so a test breaks when a
+visible name, in the service's own words (``issuer.webkit.i18n``), so a test breaks when a
 label goes missing, not when a sentence is reworded. Nothing here reads the database.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from issuer import i18n
 from issuer.demo import DEMO_PASSWORD
+from issuer.webkit import i18n
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

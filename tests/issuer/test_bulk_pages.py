@@ -25,10 +25,11 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from credentials.pdf import extract_credentials
-from issuer import bulk, bulk_pages, i18n, services
+from issuer import bulk, bulk_pages, services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import BulkJob, Certificate
+from issuer.webkit import i18n
 from tests.issuer.conftest import World, count_rows, csrf_token, login, post
 from tests.issuer.test_web import page, text_of
 

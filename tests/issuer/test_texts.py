@@ -16,7 +16,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from issuer import i18n
+from issuer.webkit import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("nl", "en")

@@ -19,11 +19,12 @@ from werkzeug.test import TestResponse
 
 from credentials.did import StaticDidResolver
 from credentials.verify import StaticStatusLookup, verify_credential
-from issuer import i18n, services, web
+from issuer import services, web
 from issuer.app import create_app
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import AuditEvent, BulkJob, Certificate, Participant, User
+from issuer.webkit import i18n
 from templates import TEMPLATES_DIR
 from tests.issuer.conftest import (
     PASSWORD,

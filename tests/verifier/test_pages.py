@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from credentials.verify import CHECK_IDS, Check, Outcome
-from issuer import i18n
+from issuer.webkit import i18n
 from verifier.pages import check_sentence_key, credentials_from_upload
 from verifier.service import MAX_JSON_BYTES, InputRejected
 

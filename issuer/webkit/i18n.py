@@ -41,7 +41,8 @@ LANGUAGES: Final = ("nl", "en")
 DEFAULT_LANGUAGE: Final = "nl"
 SESSION_KEY: Final = "lang"
 
-TRANSLATIONS_DIR: Final = Path(__file__).with_name("translations")
+# The service's catalogues (data, not code: the toolkit reads them, it imports nothing of the issuer).
+TRANSLATIONS_DIR: Final = Path(__file__).resolve().parents[1] / "translations"
 DOMAIN: Final = "messages"
 PLACEHOLDER: Final = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
