@@ -21,19 +21,18 @@ from issuer import (
     bulk_pages,
     framework_pages,
     portfolio,
-    public,
     region_pages,
     token_pages,
     trust_pages,
     web,
 )
-from issuer.runtime import EXTENSION, MAX_REQUEST_BYTES, build_runtime
+from issuer.keystore import readiness_check
+from issuer.runtime import EXTENSION, MAX_REQUEST_BYTES, Runtime, build_runtime
 from issuer.store.db import DatabaseUnavailable
 from issuer.store.settings import Settings
-from issuer.webkit import headers, requestlog
+from issuer.webkit import headers, pages, requestlog
 from templates import TEMPLATES_DIR
-from verifier import api as verifier_api
-from verifier import pages as verifier_pages
+from verifier.app import init_verifier
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +63,15 @@ def create_app(
     requestlog.init_app(app)  # first: the request id is set before any other hook logs
     headers.init_app(app, https=https)
     web.init_common(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(verifier_pages.bp)
-    app.register_blueprint(verifier_api.bp)
-    trust_pages.init_app(app)
+    rt: Runtime = app.extensions[EXTENSION]
+    keystore = rt.context.keystore
+    init_verifier(
+        app,
+        settings=settings,
+        sessions=rt.sessions,
+        trust_list=None if verifier_only else trust_pages.signed_trust_list,
+        readiness={"keys": readiness_check(keystore)} if keystore is not None else None,
+    )
     if not verifier_only:
         web.init_app(app)
         token_pages.init_app(app)
@@ -78,17 +82,7 @@ def create_app(
         region_pages.init_app(app)
         trust_pages.init_staff(app)
 
-    @app.errorhandler(DatabaseUnavailable)
-    def _database_down(exc: DatabaseUnavailable) -> tuple[str, int]:
-        log.error("database unavailable: %s", type(exc).__name__)
-        return (
-            "<!doctype html><html lang=nl><title>Even niet beschikbaar</title>"
-            "<h1>De dienst is even niet beschikbaar</h1>"
-            "<p>De database is niet bereikbaar. Er is niets opgeslagen of veranderd. "
-            "Probeer het over een paar minuten opnieuw.</p>"
-            "<p lang=en>The service is temporarily unavailable (database down). Nothing was changed.</p>",
-            503,
-        )
+    app.register_error_handler(DatabaseUnavailable, pages.unavailable_page)
 
     @app.teardown_appcontext
     def _close(_exc: BaseException | None) -> None:

@@ -29,7 +29,7 @@ from issuer.spreadsheet import csv_bytes
 from issuer.store.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.store.models import User
 from issuer.store.settings import Settings, SettingsError
-from verifier.sql_records import member_of, periods_of
+from verifier.sql_records import SqlRecords, member_of, periods_of
 
 if TYPE_CHECKING:
     from issuer.bulk import BulkOutcome
@@ -143,7 +143,7 @@ def cmd_sector_trust_list(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     with session_scope(rt.sessions, reads_only=True) as session:
         sign = trust.sign_trust_list
-        document = trust.dcc_registry(session, rt.settings) if args.dcc else sign(session, rt.context)
+        document = SqlRecords(session).dcc_registry(rt.settings.base_url) if args.dcc else sign(session, rt.context)
     data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     path = _write_atomically(args.out, data)
     print(f"Wrote {path} ({len(data):,} bytes)")

@@ -12,12 +12,17 @@ import hashlib
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
 from credentials.keys import Ed25519Multikey
+from issuer.store.models import Organisation, SigningKey
 
 _SAFE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # The folder of the sector's own did:web keys (issuer.trust): no organisation slug starts with "_".
@@ -111,3 +116,51 @@ class KeyStore:
 
     def exists(self, *, org_slug: str, fragment: str) -> bool:
         return self._path(org_slug, fragment).exists()
+
+
+# --- readiness -------------------------------------------------------------------------------
+
+
+def current_key_fragments(session: Session) -> list[tuple[str, str]]:
+    """For every active organisation its newest usable key's fragment, in one query."""
+    usable = and_(
+        SigningKey.organisation_id == Organisation.id,
+        SigningKey.retired_at.is_(None),
+        SigningKey.compromised_at.is_(None),
+    )
+    rows = session.execute(
+        select(Organisation.slug, SigningKey.fragment)
+        .outerjoin(SigningKey, usable)
+        .where(Organisation.membership == "active")
+        .order_by(Organisation.slug, SigningKey.id)
+    ).all()
+    newest: dict[str, str] = {}
+    for slug, fragment in rows:
+        newest[slug] = fragment or newest.get(slug, "")
+    return sorted(newest.items())
+
+
+def key_files_check(keystore: KeyStore, keys: list[tuple[str, str]]) -> dict[str, Any]:
+    """The key store directory is readable and holds each current key file (not decrypted here)."""
+    directory = keystore.directory
+    if not keys and not directory.exists():
+        return {"ok": True, "organisations": 0}  # nothing to sign with yet: the first key creates it
+    if not (directory.is_dir() and os.access(directory, os.R_OK | os.X_OK)):
+        return {"ok": False, "detail": "the key store directory (CREDENTIALS_KEYS_DIR) is not a readable directory"}
+    missing = []
+    for slug, fragment in keys:
+        try:
+            present = bool(fragment) and keystore.exists(org_slug=slug, fragment=fragment)
+        except KeyStoreError:
+            present = False
+        if not present:
+            missing.append(slug)
+    if missing:
+        return {"ok": False, "detail": "the current signing key file is missing", "organisations": missing}
+    return {"ok": True, "organisations": len(keys)}
+
+
+def readiness_check(keystore: KeyStore) -> Callable[[Session], dict[str, Any]]:
+    """The readiness probe's key check: the key store directory is readable and holds each
+    active organisation's current key file."""
+    return lambda session: key_files_check(keystore, current_key_fragments(session))

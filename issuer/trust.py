@@ -36,17 +36,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credentials.did import build_did_document, did_web_from_url
+from credentials.did import did_web_from_url
 from credentials.jsonld import VC_V2, default_document_loader
-from credentials.keys import Ed25519Multikey
 from credentials.proofs import EDDSA_JCS_2022, add_proof
 from credentials.timeutil import format_datetime
 from issuer import services
 from issuer.keystore import SECTOR_FOLDER
-from issuer.store.db import aware_utc
-from issuer.store.models import QUALITY_MARKS, MembershipPeriod, Organisation, SectorKey, Shop, SigningKey
+from issuer.store.models import QUALITY_MARKS, MembershipPeriod, Organisation, SectorKey, SigningKey
 from issuer.store.settings import Settings
-from verifier.registry import TRUST_LIST_CONTEXT, TRUST_LIST_TYPE, Member
+from verifier.registry import TRUST_LIST_CONTEXT, TRUST_LIST_PATH, TRUST_LIST_TYPE, Member
 
 # One reading of the membership history, shared with the public verifier.
 from verifier.sql_records import member_of, periods_of
@@ -57,8 +55,6 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "end": ("ended", ("active", "suspended")),
     "reinstate": ("active", ("suspended", "ended")),
 }
-TRUST_LIST_PATH = "/.well-known/kringloop-trust-list.json"
-DCC_REGISTRY_PATH = "/.well-known/dcc-issuer-registry.json"
 # A published list is valid for a week: a verifier working from a copy notices when it
 # is stale. The served list is re-signed whenever it changes, and at least hourly.
 TRUST_LIST_VALIDITY = timedelta(days=7)
@@ -270,18 +266,6 @@ def rotate_sector_key(session: Session, ctx: services.Context, *, actor: str) ->
     return new
 
 
-def sector_did_document(session: Session, settings: Settings) -> dict[str, Any]:
-    """The sector's DID document: every key that is not compromised."""
-    did = sector_did(settings)
-    keys = [
-        Ed25519Multikey.from_multikey({"id": k.verification_method, "controller": did,
-                                       "publicKeyMultibase": k.public_key_multibase})
-        for k in sector_keys(session)
-        if k.compromised_at is None
-    ]  # fmt: skip
-    return build_did_document(did, keys)
-
-
 # --- the trust list and the DCC registry ----------------------------------------------------
 
 
@@ -378,28 +362,3 @@ class TrustListCache:
 
 
 TRUST_LISTS = TrustListCache()
-
-
-def _location(shops: Sequence[Shop]) -> str:
-    cities = sorted({s.city for s in shops if s.city})
-    return ", ".join(cities) + (", Nederland" if cities else "Nederland")
-
-
-def dcc_registry(session: Session, settings: Settings) -> dict[str, Any]:
-    """The active members in the Digital Credentials Consortium's "dcc-legacy" registry
-    format (``meta`` and ``registry`` keyed by DID, with ``name``, ``location``, ``url``).
-    ``meta.updated`` is the last membership change, so the document only changes with it."""
-    orgs = list(session.execute(select(Organisation).order_by(Organisation.slug)).scalars())
-    stamps = [aware_utc(o.membership_changed_at or o.member_since) for o in orgs]
-    created = min((aware_utc(o.created_at) for o in orgs), default=None, key=lambda d: d or services.now())
-    updated = max((s for s in stamps if s is not None), default=None)
-    registry = {
-        org.did: {"name": org.name, "location": _location(org.shops), "url": org.website or settings.base_url}
-        for org in orgs
-        if org.membership == "active"
-    }
-    moment = services.now()
-    return {
-        "meta": {"created": format_datetime(created or moment), "updated": format_datetime(updated or moment)},
-        "registry": registry,
-    }

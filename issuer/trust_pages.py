@@ -15,34 +15,26 @@ by the full service only.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Final
 
-from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from issuer import services, trust, web
 from issuer.runtime import runtime
-from issuer.store.db import session_scope
 from issuer.store.models import QUALITY_MARKS, Organisation
 from issuer.webkit import i18n, pages
+from verifier.registry import DCC_REGISTRY_PATH, TRUST_LIST_PATH
 from verifier.sql_records import periods_of
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("trust_pages", __name__, url_prefix="/sector")
-public_bp = Blueprint("trust_public", __name__)
 
 ADMIT_FIELDS: Final = ("org_name", "slug", "contact_email", "contact_phone", "website", "quality_mark")
 CHANGE_FIELDS: Final = ("reason", "confirm_membership")
-CACHE_SECONDS: Final = 300
-
-
-def init_app(app: Flask) -> None:
-    """The public documents (also in verifier-only mode)."""
-    app.register_blueprint(public_bp)
 
 
 def init_staff(app: Flask) -> None:
@@ -197,51 +189,19 @@ def overview() -> ResponseReturnValue:
             sector_did=trust.sector_did(settings),
             keys=keys,
             did_url=settings.base_url + url_for("trust_public.did_document"),
-            trust_list_url=settings.base_url + trust.TRUST_LIST_PATH,
-            dcc_url=settings.base_url + trust.DCC_REGISTRY_PATH,
+            trust_list_url=settings.base_url + TRUST_LIST_PATH,
+            dcc_url=settings.base_url + DCC_REGISTRY_PATH,
         )
 
 
-# --- public documents -------------------------------------------------------------------------
+# --- the signed trust list (served by the verifier's documents) --------------------------------
 
 
-def _json(document: dict[str, Any], media_type: str) -> Response:
-    response = Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype=media_type)
-    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.add_etag()
-    response.make_conditional(request)
-    return response
-
-
-@public_bp.get("/.well-known/did.json")
-def did_document() -> Response:
-    """The sector's own DID document (did:web of the service's host)."""
-    with session_scope(runtime().sessions, reads_only=True) as db:
-        document = trust.sector_did_document(db, runtime().settings)
-    if not document["verificationMethod"]:
-        abort(404)  # no sector key yet (credentials sector key init)
-    return _json(document, "application/did+json")
-
-
-@public_bp.get(trust.TRUST_LIST_PATH)
-def trust_list() -> Response:
-    """The member organisations with their membership periods, signed by the sector key."""
-    rt = runtime()
-    if rt.context.keystore is None:
-        abort(404)  # a verifier-only process cannot sign; the full service publishes it
+def signed_trust_list(db: Session) -> dict[str, Any] | None:
+    """The trust list signed with the sector key (re-used while unchanged); None when it
+    cannot be signed now (no sector key yet, or the key store refuses)."""
     try:
-        with session_scope(rt.sessions, reads_only=True) as db:
-            document = trust.TRUST_LISTS.get(db, rt.context)
+        return trust.TRUST_LISTS.get(db, runtime().context)
     except services.ServiceError as exc:
         log.error("trust list unavailable: %s", exc.code)
-        abort(503)
-    return _json(document, "application/vc")
-
-
-@public_bp.get(trust.DCC_REGISTRY_PATH)
-def dcc_registry() -> Response:
-    """The active members in the DCC issuer registry format ("dcc-legacy")."""
-    with session_scope(runtime().sessions, reads_only=True) as db:
-        document = trust.dcc_registry(db, runtime().settings)
-    return _json(document, "application/json")
+        return None

@@ -18,9 +18,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from issuer.runtime import runtime
 from issuer.store.db import DatabaseUnavailable, session_scope
 from issuer.webkit.throttle import RateLimiter
+from verifier.context import verifier_context
 from verifier.service import MAX_JSON_BYTES, InputRejected, parse_credential_json, verify_for_reader
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,8 @@ def verify() -> Response:
             "the body must be an object with 'verifiableCredential'",
             errors=[{"field": "verifiableCredential", "message": "required"}],
         )
-    with session_scope(runtime().sessions, reads_only=True) as session:
-        outcome = verify_for_reader(session, runtime().settings, body["verifiableCredential"])
+    with session_scope(verifier_context().sessions, reads_only=True) as session:
+        outcome = verify_for_reader(session, verifier_context().settings, body["verifiableCredential"])
     result = outcome.result
     payload = {
         "verified": result.verified,

@@ -43,11 +43,11 @@ from credentials.verify import (
     Outcome,
     VerificationResult,
 )
-from issuer.runtime import runtime
 from issuer.store.codes import normalise_short_code
 from issuer.store.db import session_scope
 from issuer.webkit import i18n, pages
 from issuer.webkit.throttle import RateLimiter
+from verifier.context import verifier_context
 from verifier.records import Contact
 from verifier.service import (
     MAX_JSON_BYTES,
@@ -344,7 +344,7 @@ def _too_many_requests() -> Response | None:
 @bp.context_processor
 def _page_context() -> dict[str, Any]:
     # The address readers should see in their browser (against look-alike pages).
-    return {"base_url": runtime().settings.base_url}
+    return {"base_url": verifier_context().settings.base_url}
 
 
 @bp.after_request
@@ -383,7 +383,7 @@ def certificate(public_id: str) -> ResponseReturnValue:
     limited = _too_many_requests()
     if limited is not None:
         return limited
-    rt = runtime()
+    rt = verifier_context()
     with session_scope(rt.sessions, reads_only=True) as session:
         records = SqlRecords(session)
         cert = find_public(records, public_id)
@@ -410,7 +410,7 @@ def check_code() -> ResponseReturnValue:
     limited = _too_many_requests()
     if limited is not None:
         return limited
-    with session_scope(runtime().sessions, reads_only=True) as session:
+    with session_scope(verifier_context().sessions, reads_only=True) as session:
         cert = SqlRecords(session).by_short_code(typed)
         if cert is not None:
             return redirect(url_for("verifier_pages.certificate", public_id=cert.public_id))
@@ -463,7 +463,7 @@ def verify_upload() -> ResponseReturnValue:
         limited = _too_many_requests()
         if limited is not None:
             return limited
-    rt = runtime()
+    rt = verifier_context()
     with session_scope(rt.sessions, reads_only=True) as session:
         records = SqlRecords(session)
         results = [

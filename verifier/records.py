@@ -68,6 +68,9 @@ class VerifierRecords(Protocol):
     def member(self, did: str) -> MemberRecord | None:
         """The member organisation whose did:web is ``did``, with every key it ever had."""
 
+    def member_by_slug(self, slug: str) -> MemberRecord | None:
+        """The member organisation with this short name (its did:web ends in it)."""
+
     def status_list(self, slug: str, sequence: int, purpose: str) -> StatusListRecord | None:
         """Status list ``sequence`` of organisation ``slug`` for ``purpose``."""
 

@@ -38,6 +38,9 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 TRUST_LIST_CONTEXT = "https://certificaten.kringloop.example/ns/trust-list/v1"
 TRUST_LIST_TYPE = "KringloopTrustList"
+# Where the service publishes the trust list and the DCC registry document.
+TRUST_LIST_PATH = "/.well-known/kringloop-trust-list.json"
+DCC_REGISTRY_PATH = "/.well-known/dcc-issuer-registry.json"
 MEMBERSHIP_STATES = ("active", "suspended", "ended")
 
 

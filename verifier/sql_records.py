@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credentials.timeutil import format_datetime
 from issuer.store.codes import normalise_short_code
 from issuer.store.db import aware_utc
-from issuer.store.models import Certificate, MembershipPeriod, Organisation, SigningKey, StatusList
+from issuer.store.models import Certificate, MembershipPeriod, Organisation, SectorKey, Shop, SigningKey, StatusList
 from verifier.records import Contact, IssuedRecord, MemberRecord, StatusListRecord
 from verifier.registry import KeyRecord, Member, Period
 
@@ -61,7 +63,7 @@ def history(org: Organisation, rows: Sequence[MembershipPeriod]) -> tuple[Period
     return tuple(periods)
 
 
-def key_records(keys: Sequence[SigningKey]) -> tuple[KeyRecord, ...]:
+def key_records(keys: Sequence[SigningKey | SectorKey]) -> tuple[KeyRecord, ...]:
     since = _now()
     return tuple(
         KeyRecord(
@@ -86,6 +88,11 @@ def member_of(org: Organisation, keys: Sequence[SigningKey], rows: Sequence[Memb
         quality_mark=org.quality_mark,
         website=org.website,
     )
+
+
+def _location(shops: Sequence[Shop]) -> str:
+    cities = sorted({s.city for s in shops if s.city})
+    return ", ".join(cities) + (", Nederland" if cities else "Nederland")
 
 
 def _issued(row: Certificate) -> IssuedRecord:
@@ -115,12 +122,41 @@ class SqlRecords:
             record = None
             if org is not None:
                 keys = list(
-                    self.session.execute(select(SigningKey).where(SigningKey.organisation_id == org.id)).scalars()
+                    self.session.execute(
+                        select(SigningKey).where(SigningKey.organisation_id == org.id).order_by(SigningKey.id)
+                    ).scalars()
                 )
                 contact = Contact(org.name, org.contact_email, org.contact_phone, org.website)
                 record = MemberRecord(member_of(org, keys, periods_of(self.session, org)), contact)
             self._members[did] = record
         return self._members[did]
+
+    def member_by_slug(self, slug: str) -> MemberRecord | None:
+        did = self.session.execute(select(Organisation.did).where(Organisation.slug == slug)).scalar_one_or_none()
+        return None if did is None else self.member(did)
+
+    def sector_keys(self) -> tuple[KeyRecord, ...]:
+        """The sector's own keys (the trust list's signer), oldest first."""
+        return key_records(list(self.session.execute(select(SectorKey).order_by(SectorKey.id)).scalars()))
+
+    def dcc_registry(self, base_url: str) -> dict[str, Any]:
+        """The active members in the Digital Credentials Consortium's "dcc-legacy" registry
+        format (``meta`` and ``registry`` keyed by DID, with ``name``, ``location``, ``url``).
+        ``meta.updated`` is the last membership change, so the document only changes with it."""
+        orgs = list(self.session.execute(select(Organisation).order_by(Organisation.slug)).scalars())
+        stamps = [aware_utc(o.membership_changed_at or o.member_since) for o in orgs]
+        created = min((aware_utc(o.created_at) for o in orgs), default=None, key=lambda d: d or _now())
+        updated = max((s for s in stamps if s is not None), default=None)
+        registry = {
+            org.did: {"name": org.name, "location": _location(org.shops), "url": org.website or base_url}
+            for org in orgs
+            if org.membership == "active"
+        }
+        moment = _now()
+        return {
+            "meta": {"created": format_datetime(created or moment), "updated": format_datetime(updated or moment)},
+            "registry": registry,
+        }
 
     def status_list(self, slug: str, sequence: int, purpose: str) -> StatusListRecord | None:
         key = (slug, sequence, purpose)

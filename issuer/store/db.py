@@ -6,6 +6,7 @@ commits on success and rolls back on any error, so nothing is half-written.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,8 @@ from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -188,3 +190,20 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(config, "head")
     except _UNAVAILABLE as exc:
         raise _unavailable(exc) from exc
+
+
+ALEMBIC_VERSION_TABLE = "alembic_version"
+
+
+@functools.cache
+def code_revisions() -> frozenset[str]:
+    """The Alembic head revision(s) of this code (read once per process)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def schema_revisions(session: Session) -> frozenset[str]:
+    """The revision(s) in ``alembic_version`` (read directly: Alembic's MigrationContext logs
+    two lines each time, which would fill the log at every readiness probe)."""
+    if not inspect(session.connection()).has_table(ALEMBIC_VERSION_TABLE):
+        return frozenset()
+    return frozenset(session.execute(text(f"SELECT version_num FROM {ALEMBIC_VERSION_TABLE}")).scalars())  # noqa: S608 - a constant

@@ -9,6 +9,7 @@ blueprints answer in JSON, who is signed in, where "home" is). Texts come from
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed
 
 from issuer.webkit import i18n
 from issuer.webkit.headers import CONTENT_SECURITY_POLICY
+
+log = logging.getLogger(__name__)
 
 LOCAL_TIME: Final = ZoneInfo("Europe/Amsterdam")
 CSRF_FIELD: Final = "csrf_token"
@@ -115,6 +118,19 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return protect_response(response)
+
+
+def unavailable_page(exc: Exception) -> tuple[str, int]:
+    """The page for a database that does not answer (nothing was stored or changed)."""
+    log.error("database unavailable: %s", type(exc).__name__)
+    return (
+        "<!doctype html><html lang=nl><title>Even niet beschikbaar</title>"
+        "<h1>De dienst is even niet beschikbaar</h1>"
+        "<p>De database is niet bereikbaar. Er is niets opgeslagen of veranderd. "
+        "Probeer het over een paar minuten opnieuw.</p>"
+        "<p lang=en>The service is temporarily unavailable (database down). Nothing was changed.</p>",
+        503,
+    )
 
 
 # --- forms -------------------------------------------------------------------------------

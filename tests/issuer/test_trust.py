@@ -28,7 +28,8 @@ from issuer.runtime import runtime
 from issuer.store.db import alembic_config, aware_utc, session_scope
 from issuer.store.models import AuditEvent, Certificate, MembershipPeriod, Organisation
 from tests.issuer.conftest import World, csrf_token, login, post
-from verifier.registry import TrustListError, TrustListRegistry, verify_trust_list
+from verifier.documents import sector_did_document
+from verifier.registry import DCC_REGISTRY_PATH, TRUST_LIST_PATH, TrustListError, TrustListRegistry, verify_trust_list
 from verifier.service import verify_for_reader
 from verifier.sql_records import periods_of
 
@@ -87,7 +88,7 @@ def _published_decision(
     """The same question answered from the signed trust list only (no database)."""
     trust.ensure_sector_key(session, runtime().context, actor="test")
     published = json.loads(json.dumps(trust.sign_trust_list(session, runtime().context, now=now)))
-    sector = trust.sector_did_document(session, runtime().settings)
+    sector = sector_did_document(session, runtime().settings)
     verified = verify_trust_list(published, sector_did_document=sector, now=now)
     result = verify_credential(credential, resolver=StaticDidResolver([services.did_document(session, org)]),
                                trust_registry=TrustListRegistry(verified.members), now=now)  # fmt: skip
@@ -200,7 +201,7 @@ def test_trust_list_verifies_and_any_tampering_breaks_its_signature(app: Flask, 
     assert created and trust.ensure_sector_key(db, ctx, actor="test") == (key, False)
     trust.change_membership(db, org=services.get_org(db, world.b.slug), action="suspend", reason="x", actor="s")
     signed = trust.sign_trust_list(db, ctx)
-    sector = trust.sector_did_document(db, runtime().settings)
+    sector = sector_did_document(db, runtime().settings)
     assert sector["id"] == "did:web:certificaten.test" == signed["issuer"]
     verified = verify_trust_list(signed, sector_did_document=sector)
     a, b = (services.get_org(db, s).did for s in (world.a.slug, world.b.slug))
@@ -228,7 +229,7 @@ def test_trust_list_verifies_and_any_tampering_breaks_its_signature(app: Flask, 
         verify_trust_list(signed, sector_did_document=other)
     # After rotation the old list still verifies (the old key stays in the DID document).
     trust.rotate_sector_key(db, ctx, actor="test")
-    sector = trust.sector_did_document(db, runtime().settings)
+    sector = sector_did_document(db, runtime().settings)
     assert len(sector["verificationMethod"]) == 2
     verify_trust_list(signed, sector_did_document=sector)
     verify_trust_list(trust.sign_trust_list(db, ctx), sector_did_document=sector)
@@ -242,10 +243,10 @@ def test_the_public_documents_are_served_with_short_caching(app: Flask, world: W
     client = app.test_client()
     did = client.get("/.well-known/did.json")
     assert did.status_code == 200 and did.json is not None and did.json["id"] == "did:web:certificaten.test"
-    listed = client.get(trust.TRUST_LIST_PATH)
+    listed = client.get(TRUST_LIST_PATH)
     assert listed.status_code == 200 and "max-age=300" in listed.headers["Cache-Control"]
     verify_trust_list(json.loads(listed.get_data()), sector_did_document=did.json)
-    registry = client.get(trust.DCC_REGISTRY_PATH).json
+    registry = client.get(DCC_REGISTRY_PATH).json
     assert registry is not None and set(registry) == {"meta", "registry"}
     assert list(registry["registry"]) == [a_did]
     assert registry["registry"][a_did]["name"] == "Kringloop Alfa"
