@@ -29,6 +29,7 @@ from issuer.spreadsheet import csv_bytes
 from issuer.store.db import DatabaseUnavailable, init_lock, session_scope, upgrade
 from issuer.store.models import User
 from issuer.store.settings import Settings, SettingsError
+from issuer.webkit.serving import DEFAULT_WORKERS, ServingError, serve_production
 from verifier.sql_records import SqlRecords, member_of, periods_of
 
 if TYPE_CHECKING:
@@ -593,9 +594,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-DEFAULT_WORKERS = 2  # one per core: verification is CPU-bound
-
-
 def production_problems(settings: Settings) -> list[str]:
     """What makes ``settings`` unfit for production; ``serve --production`` refuses to start
     while this list is not empty."""
@@ -603,21 +601,9 @@ def production_problems(settings: Settings) -> list[str]:
 
 
 def _serve_production(args: argparse.Namespace, settings: Settings) -> int:
-    """gunicorn, sync workers: one request at a time per process, ``--workers`` processes.
-
-    Verification is CPU-bound Python (the GIL), so threads in one process only take
-    turns; with sync workers each request gets a core to itself and waiting requests
-    queue in the kernel's accept queue, first come first served, taken by whichever
-    worker is free. Put a reverse proxy (nginx, Caddy) in front: it buffers slow
-    clients and does keep-alive and TLS, which sync workers do not.
-    """
-    try:
-        from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]  # noqa: PLC0415
-    except ImportError:
-        raise core_cli.UsageError("--production needs gunicorn (pip install gunicorn)") from None
-    from issuer.webkit.requestlog import gunicorn_logger_class  # noqa: PLC0415
-    from issuer.wsgi import create  # noqa: PLC0415
-
+    """gunicorn with sync workers (see :mod:`issuer.webkit.serving`). The verifier alone runs
+    in a fresh process (``python -m verifier``), so its workers load nothing of the issuer
+    but the data layer and the web toolkit."""
     workers = DEFAULT_WORKERS if args.workers is None else args.workers
     if workers < 1:
         raise core_cli.UsageError("--workers must be at least 1")
@@ -631,41 +617,24 @@ def _serve_production(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
-    options: dict[str, object] = {
-        "bind": [f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"],
-        "workers": workers,
-        "worker_class": "sync",
-        "accesslog": None,  # no access log: URLs carry public ids, clients' addresses are personal data
-        "errorlog": "-",
-        "loglevel": "info",
-        # The error log in the app's format (JSON lines by default); the app logs one line per request.
-        "logger_class": gunicorn_logger_class(settings.log_format or "json"),
-        "timeout": 30,
-        "graceful_timeout": 20,
-        "proc_name": "credentials" + (" (verifier)" if args.verifier_only else ""),
-        # The workers' heartbeat files: memory, not a possibly slow disk.
-        "worker_tmp_dir": "/dev/shm" if Path("/dev/shm").is_dir() else None,  # noqa: S108 - gunicorn's advice
-        # gunicorn >= 25.1 opens a control socket at one fixed path per user ($HOME/.gunicorn):
-        # two instances would take each other's. We do not use it (stop with SIGTERM).
-        "control_socket_disable": True,
-    }
-
-    class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
-        def load_config(self) -> None:
-            for name, value in options.items():
-                if value is not None and name in self.cfg.settings:  # older gunicorns lack some
-                    self.cfg.set(name, value)
-
-        def load(self) -> object:
-            # Called in each worker after the fork: its own engine, key store and caches.
-            return create(settings=settings, verifier_only=args.verifier_only)
+    log_format = settings.log_format or "json"
+    if args.verifier_only:
+        command = [sys.executable, "-m", "verifier", "--production", "--host", args.host, "--port", str(args.port),
+                   "--workers", str(workers), "--log-format", log_format]  # fmt: skip
+        sys.stdout.flush()
+        os.execv(sys.executable, command)  # noqa: S606 - our own interpreter and module, no shell
+    from issuer.wsgi import create  # noqa: PLC0415
 
     print(
-        f"Serving on http://{args.host}:{args.port}/ with {workers} gunicorn worker(s)"
-        f"{' (verifier only)' if args.verifier_only else ''}; public base URL {settings.base_url}",
+        f"Serving on http://{args.host}:{args.port}/ with {workers} gunicorn worker(s); "
+        f"public base URL {settings.base_url}",
         flush=True,
     )
-    _Server().run()
+    try:
+        serve_production(lambda: create(settings=settings), host=args.host, port=args.port, workers=workers,
+                         log_format=log_format, proc_name="credentials")  # fmt: skip
+    except ServingError as exc:
+        raise core_cli.UsageError(str(exc)) from None
     return EXIT_OK
 
 

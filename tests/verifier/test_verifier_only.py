@@ -339,3 +339,76 @@ def test_verifier_process_shows_and_verifies_but_cannot_sign(
 
     assert counts(filled.app) == before
     assert not (tmp_path / "no-keys-here").exists(), "the verifier created a keys directory"
+
+
+# --- the verifier alone: what a serving worker has loaded -----------------------------------------
+
+# Written into each process at exit by a sitecustomize module on the PYTHONPATH: the names of
+# every module the process had loaded (gunicorn's workers end through sys.exit, so atexit runs).
+_MODULES_PROBE = """
+import atexit, os, sys
+
+def _write_modules():
+    with open(os.path.join(os.environ["MODULES_PROBE_DIR"], "modules-%d.txt" % os.getpid()), "w") as out:
+        out.write("\\n".join(sorted(sys.modules)))
+
+atexit.register(_write_modules)
+"""
+ALLOWED_ISSUER_MODULES = re.compile(r"^issuer(\.store(\..*)?|\.webkit(\..*)?)?$")
+
+
+def test_a_verifier_only_worker_loads_nothing_of_the_issuer_but_the_store_and_the_web_toolkit(
+    filled: Filled, tmp_path: Path
+) -> None:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "sitecustomize.py").write_text(_MODULES_PROBE, encoding="utf-8")
+    port = free_port()
+    env = {**verifier_env(tmp_path, filled.settings.database_url), "PYTHONPATH": f"{probe}{os.pathsep}{REPO}",
+           "MODULES_PROBE_DIR": str(probe)}  # fmt: skip
+    log = (tmp_path / "verifier.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "issuer.cli", "serve", "--verifier-only", "--production", "--workers", "1",
+         "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    browser = Browser(f"http://127.0.0.1:{port}")
+    certificates = filled.issued["certificates"]
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (tmp_path / "verifier.log").read_text()
+            try:
+                if browser.request("/healthz").status == 200:
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "verifier.log").read_text()
+                time.sleep(0.2)
+        qr_page = browser.request(f"/c/{certificates['valid']['public_id']}")  # what a QR code opens
+        assert qr_page.status == 200 and 'data-verification-status="valid"' in qr_page.body
+        form = browser.request("/verify")
+        token = _CSRF_VALUE.search(form.body)
+        assert token
+        boundary = "----probe" + os.urandom(6).hex()
+        token_value = token.group(1) or token.group(2)
+        credential_text = json.dumps(certificates["valid"]["credential"])
+        upload = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token_value}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="bestand"; filename="certificaat.json"\r\n'
+            f"Content-Type: application/json\r\n\r\n{credential_text}\r\n--{boundary}--\r\n"
+        ).encode()
+        uploaded = browser.request("/verify", upload, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        assert uploaded.status == 200 and 'data-verification-status="valid"' in uploaded.body, uploaded.body[:300]
+        body = json.dumps({"verifiableCredential": certificates["valid"]["credential"]}).encode()
+        api = browser.request("/credentials/verify", body, {"Content-Type": "application/json"})
+        assert api.status == 200 and json.loads(api.body)["verdict"] == "valid"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    loaded = {path.name: path.read_text().split() for path in probe.glob("modules-*.txt")}
+    workers = {name: modules for name, modules in loaded.items() if name != f"modules-{process.pid}.txt"}
+    assert workers, f"no worker wrote its modules: {sorted(loaded)}"
+    for name, modules in loaded.items():
+        assert "verifier.app" in modules, name
+        issuer = sorted(m for m in modules if m.split(".")[0] == "issuer" and not ALLOWED_ISSUER_MODULES.match(m))
+        assert issuer == [], f"{name}: the verifier loaded {issuer}"
+    assert any("verifier.pages" in modules and "verifier.api" in modules for modules in workers.values())
