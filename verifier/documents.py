@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from flask import Blueprint, Response, abort, request
@@ -26,7 +27,7 @@ from credentials.keys import Ed25519Multikey
 from issuer.store.db import DatabaseUnavailable, code_revisions, schema_revisions, session_scope
 from issuer.store.settings import Settings
 from verifier.context import verifier_context
-from verifier.registry import DCC_REGISTRY_PATH, TRUST_LIST_PATH, KeyRecord
+from verifier.registry import DCC_REGISTRY_PATH, TRUST_LIST_DOCUMENT, TRUST_LIST_PATH, KeyRecord
 from verifier.sql_records import SqlRecords
 
 log = logging.getLogger(__name__)
@@ -145,13 +146,26 @@ def sector_did() -> Response:
 def trust_list() -> Response:
     """The member organisations with their membership periods, signed by the sector key."""
     context = verifier_context()
-    if context.trust_list is None:
-        abort(404)  # a verifier-only process cannot sign; the full service publishes it
     with session_scope(context.sessions, reads_only=True) as session:
-        document = context.trust_list(session)
+        if context.trust_list is not None:  # the full service: signed now (and published)
+            document = context.trust_list(session)
+        else:  # a verifier-only process cannot sign: the copy the full service published
+            document = _published_trust_list(SqlRecords(session))
     if document is None:
         abort(503)
     return _json(document, "application/vc")
+
+
+def _published_trust_list(records: SqlRecords) -> dict[str, Any] | None:
+    published = records.published(TRUST_LIST_DOCUMENT)
+    if published is None:
+        abort(404)  # never published: the full service publishes it when it first signs one
+    if published.valid_until is not None and published.valid_until <= datetime.now(UTC):
+        log.error("the published trust list expired at %s: the full service must publish it again",
+                  published.valid_until.isoformat())  # fmt: skip
+        return None
+    document: dict[str, Any] = json.loads(published.document_json)
+    return document
 
 
 @trust_bp.get(DCC_REGISTRY_PATH)

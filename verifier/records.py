@@ -61,6 +61,15 @@ class IssuedRecord:
     suspended: bool
 
 
+@dataclass(frozen=True)
+class PublishedRecord:
+    """A signed document as the full service last published it."""
+
+    document_json: str
+    published_at: datetime
+    valid_until: datetime | None
+
+
 class VerifierRecords(Protocol):
     """The records one verification reads (an implementation may remember answers for the
     length of one verification; it is never shared between requests)."""

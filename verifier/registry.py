@@ -41,6 +41,8 @@ TRUST_LIST_TYPE = "KringloopTrustList"
 # Where the service publishes the trust list and the DCC registry document.
 TRUST_LIST_PATH = "/.well-known/kringloop-trust-list.json"
 DCC_REGISTRY_PATH = "/.well-known/dcc-issuer-registry.json"
+# The name under which the full service stores the trust list it last signed.
+TRUST_LIST_DOCUMENT = "trust-list"
 MEMBERSHIP_STATES = ("active", "suspended", "ended")
 
 

@@ -21,8 +21,17 @@ from sqlalchemy.orm import Session
 from credentials.timeutil import format_datetime
 from issuer.store.codes import normalise_short_code
 from issuer.store.db import aware_utc
-from issuer.store.models import Certificate, MembershipPeriod, Organisation, SectorKey, Shop, SigningKey, StatusList
-from verifier.records import Contact, IssuedRecord, MemberRecord, StatusListRecord
+from issuer.store.models import (
+    Certificate,
+    MembershipPeriod,
+    Organisation,
+    PublishedDocument,
+    SectorKey,
+    Shop,
+    SigningKey,
+    StatusList,
+)
+from verifier.records import Contact, IssuedRecord, MemberRecord, PublishedRecord, StatusListRecord
 from verifier.registry import KeyRecord, Member, Period
 
 
@@ -157,6 +166,13 @@ class SqlRecords:
             "meta": {"created": format_datetime(created or moment), "updated": format_datetime(updated or moment)},
             "registry": registry,
         }
+
+    def published(self, name: str) -> PublishedRecord | None:
+        """The document the full service last published under ``name`` (the trust list)."""
+        row = self.session.get(PublishedDocument, name)
+        if row is None:
+            return None
+        return PublishedRecord(row.document, aware_utc(row.published_at) or _now(), aware_utc(row.valid_until))
 
     def status_list(self, slug: str, sequence: int, purpose: str) -> StatusListRecord | None:
         key = (slug, sequence, purpose)

@@ -373,3 +373,14 @@ class Region(Base):
     in_partnership: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class PublishedDocument(Base):
+    """A signed document as the full service last published it (the trust list), so that a
+    verifier-only process, which holds no signing key, can serve it while it is valid."""
+
+    __tablename__ = "published_documents"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
