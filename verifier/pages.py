@@ -261,10 +261,14 @@ class ResultPage:
     signature_failed: bool
     # Why it was revoked, from our records, in the fixed words a public page may show.
     revocation_category: str | None = None
+    # Since when it is revoked or suspended, from our records.
+    revoked_at: datetime | None = None
+    suspended_at: datetime | None = None
 
 
 def result_page(outcome: ReaderOutcome, credential: Any) -> ResultPage:
     contact = outcome.contact
+    ours = outcome.certificate
     phone = contact.phone if contact else None
     return ResultPage(
         verdict=outcome.verdict,
@@ -280,11 +284,9 @@ def result_page(outcome: ReaderOutcome, credential: Any) -> ResultPage:
         fatal=outcome.result.fatal,
         checked_at=datetime.now(UTC),
         signature_failed=outcome.result.check(VALID_SIGNATURE).outcome is Outcome.FAILED,
-        revocation_category=(
-            outcome.certificate.revocation_category
-            if outcome.verdict == "revoked" and outcome.certificate is not None
-            else None
-        ),
+        revocation_category=ours.revocation_category if ours and outcome.verdict == "revoked" else None,
+        revoked_at=ours.revoked_at if ours and outcome.verdict == "revoked" else None,
+        suspended_at=ours.suspended_at if ours and outcome.verdict == "suspended" else None,
     )
 
 

@@ -58,7 +58,7 @@ class IssuedRecord:
     holder_erased: bool  # the holder's data was erased
     revocation_category: str | None
     revoked_at: datetime | None
-    suspended: bool
+    suspended_at: datetime | None
 
 
 @dataclass(frozen=True)

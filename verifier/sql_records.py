@@ -113,7 +113,7 @@ def _issued(row: Certificate) -> IssuedRecord:
         holder_erased=row.holder_erased,
         revocation_category=row.revocation_category,
         revoked_at=aware_utc(row.revoked_at),
-        suspended=row.suspended_at is not None,
+        suspended_at=aware_utc(row.suspended_at),
     )
 
 

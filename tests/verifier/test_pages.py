@@ -13,9 +13,11 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -529,3 +531,55 @@ def test_verifier_only_app_serves_the_pages_without_staff_routes(
     missing = verifier_client.get("/bestaat-niet")
     assert missing.status_code == 404 and read(missing).h1 == 1
     assert not any(link.startswith(("/login", "/certificaten", "/deelnemers")) for link in page.links)
+
+
+# --- every sentence on the page agrees with the verdict ---------------------------------------------
+
+_CHECK_LINE = re.compile(r'<li class="check check--(?P<outcome>\w+)">(?P<body>.*?)</li>', re.S)
+# What a sentence may only say of a certificate that stands (in either language).
+STANDS_NOW = ("geldt op dit moment", "geldt nu", "is geldig", "valid at this moment", "is valid now")
+
+
+def check_sentences(response: TestResponse) -> list[tuple[str, str]]:
+    html = response.get_data(as_text=True)
+    return [(m["outcome"], " ".join(re.sub(r"<[^>]+>", " ", m["body"]).split())) for m in _CHECK_LINE.finditer(html)]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("verdict", ["valid", "revoked", "suspended", "expired", "invalid"])
+def test_every_check_sentence_agrees_with_the_verdict(
+    client: FlaskClient, issued: dict[str, Any], verdict: str, language: str
+) -> None:
+    if verdict == "invalid":  # an employer's upload of an altered copy
+        client.get(f"/verify?lang={language}")
+        response = paste(client, json.dumps(tampered(issued["certificates"]["valid"]["credential"])))
+    else:
+        response = client.get(f"/c/{issued['certificates'][verdict]['public_id']}?lang={language}")
+    page = read(response)
+    assert page.status == verdict
+    sentences = check_sentences(response)
+    assert len(sentences) >= 5, sentences
+    failed = [text for outcome, text in sentences if outcome == "failed"]
+    if verdict == "valid":
+        assert failed == [] and all(outcome == "passed" for outcome, _ in sentences)
+        return
+    assert failed, f"{verdict}: no check says what is wrong"
+    for _, text in sentences:
+        assert not any(claim in text for claim in STANDS_NOW), f"{verdict}: {text!r} says it stands"
+    words = {("revoked", "nl"): "ingetrokken", ("revoked", "en"): "cancelled",
+             ("suspended", "nl"): "stopgezet", ("suspended", "en"): "on hold",
+             ("expired", "nl"): "verlopen", ("expired", "en"): "expired"}  # fmt: skip
+    if (verdict, language) in words:
+        assert any(words[verdict, language] in text for text in failed), failed
+    if verdict in ("revoked", "suspended"):  # no end date to speak of for what does not stand
+        assert "Geldig tot" not in page.visible and "Valid until" not in page.visible
+
+
+def test_the_revoked_page_says_when_and_why(client: FlaskClient, issued: dict[str, Any]) -> None:
+    page = read(client.get(f"/c/{issued['certificates']['revoked']['public_id']}"))
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    assert f"Ingetrokken op {today.day} " in page.visible and str(today.year) in page.visible
+    assert "Reden: Een andere reden." in page.visible
+    assert page.visible.index("Ingetrokken op") < page.visible.index(issued["participant"]["name"])
+    suspended = read(client.get(f"/c/{issued['certificates']['suspended']['public_id']}"))
+    assert f"Stopgezet sinds {today.day} " in suspended.visible
