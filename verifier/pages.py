@@ -22,6 +22,7 @@ index them. A holder who withdrew the public page (or whose data was erased) get
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,7 +49,7 @@ from issuer.store.db import session_scope
 from issuer.webkit import i18n, pages
 from issuer.webkit.throttle import RateLimiter
 from verifier.context import verifier_context
-from verifier.records import Contact
+from verifier.records import Contact, EnglishTexts
 from verifier.service import (
     MAX_JSON_BYTES,
     InputRejected,
@@ -126,7 +127,10 @@ def _holder_name(subject: dict[str, Any]) -> str | None:
 
 def _criteria(achievement: dict[str, Any]) -> tuple[str, ...]:
     """The criteria narrative as lines (the catalogue writes a Markdown list)."""
-    narrative = _text(_dict(achievement.get("criteria")).get("narrative"))
+    return _criteria_lines(_text(_dict(achievement.get("criteria")).get("narrative")))
+
+
+def _criteria_lines(narrative: str | None) -> tuple[str, ...]:
     if narrative is None:
         return ()
     lines = [line.strip().removeprefix("- ").removeprefix("* ").strip() for line in narrative.splitlines()]
@@ -177,6 +181,20 @@ def certificate_facts(credential: Any) -> CertificateFacts:
         issued_on=issued,
         valid_until=parse_datetime_stamp(document.get("validUntil")),
         evidence=evidence,
+    )
+
+
+def in_english(facts: CertificateFacts, english: EnglishTexts) -> CertificateFacts:
+    """``facts`` with the competence, its criteria and the level in English, as the PDF has
+    them: the texts of the framework version the certificate was issued under."""
+    level = next((lv for lv in english.levels if lv[0] == facts.level_number), None)
+    return dataclasses.replace(
+        facts,
+        competence=_text(english.name) or facts.competence,
+        description=_text(english.description) or facts.description,
+        criteria=_criteria_lines(_text(english.criteria)) or facts.criteria,
+        level_name=(level[1] or facts.level_name) if level else facts.level_name,
+        level_description=(level[2] or facts.level_description) if level else facts.level_description,
     )
 
 
@@ -269,11 +287,14 @@ class ResultPage:
 def result_page(outcome: ReaderOutcome, credential: Any) -> ResultPage:
     contact = outcome.contact
     ours = outcome.certificate
+    facts = certificate_facts(credential)
+    if ours is not None and ours.english is not None and i18n.current_language() == "en":
+        facts = in_english(facts, ours.english)
     phone = contact.phone if contact else None
     return ResultPage(
         verdict=outcome.verdict,
         verdict_text_key=verdict_text_key(outcome),
-        facts=certificate_facts(credential),
+        facts=facts,
         trusted=outcome.verdict in TRUSTED_VERDICTS,
         checks=check_lines(outcome.result, contact),
         contact=contact,

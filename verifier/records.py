@@ -48,6 +48,17 @@ class StatusListRecord:
 
 
 @dataclass(frozen=True)
+class EnglishTexts:
+    """The English texts of an issued certificate's competence, in the framework version it
+    was issued under (the credential itself is in Dutch)."""
+
+    name: str | None
+    description: str | None
+    criteria: str | None  # one per line
+    levels: tuple[tuple[str, str, str], ...]  # (code, name, description)
+
+
+@dataclass(frozen=True)
 class IssuedRecord:
     """A certificate this service issued, as far as a public page may use it."""
 
@@ -59,6 +70,7 @@ class IssuedRecord:
     revocation_category: str | None
     revoked_at: datetime | None
     suspended_at: datetime | None
+    english: EnglishTexts | None = None
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from issuer.store.models import (
     SigningKey,
     StatusList,
 )
-from verifier.records import Contact, IssuedRecord, MemberRecord, PublishedRecord, StatusListRecord
+from verifier.records import Contact, EnglishTexts, IssuedRecord, MemberRecord, PublishedRecord, StatusListRecord
 from verifier.registry import KeyRecord, Member, Period
 
 
@@ -104,6 +104,15 @@ def _location(shops: Sequence[Shop]) -> str:
     return ", ".join(cities) + (", Nederland" if cities else "Nederland")
 
 
+def _english(data: dict[str, Any]) -> EnglishTexts:
+    levels = tuple(
+        (str(level.get("code", "")), str(level.get("name_en", "")), str(level.get("description_en", "")))
+        for level in data.get("levels", [])
+        if isinstance(level, dict)
+    )
+    return EnglishTexts(data.get("name_en"), data.get("description_en"), data.get("criteria_en"), levels)
+
+
 def _issued(row: Certificate) -> IssuedRecord:
     return IssuedRecord(
         public_id=row.public_id,
@@ -114,6 +123,7 @@ def _issued(row: Certificate) -> IssuedRecord:
         revocation_category=row.revocation_category,
         revoked_at=aware_utc(row.revoked_at),
         suspended_at=aware_utc(row.suspended_at),
+        english=_english(row.competence.data) if isinstance(row.competence.data, dict) else None,
     )
 
 

@@ -219,7 +219,9 @@ def test_dates_are_in_dutch_and_in_english(client: FlaskClient, issued: dict[str
     assert english.lang == "en" and english.status == "valid"
     assert "14 March 2025" in english.visible and "31 December 2099" in english.visible
     assert VERDICT_SENTENCES["valid"][1] in english.visible
-    assert "Zelfstandig (level 2 of 3)" in english.visible
+    # The competence and the level in English, as on the PDF (issue 16), not in Dutch.
+    assert "Independently (level 2 of 3)" in english.visible and "Zelfstandig" not in english.visible
+    assert "Sorting donated goods" in english.visible and "Geschonken spullen sorteren" not in english.visible
     # The choice is remembered; the switch leads back to this page in Dutch.
     assert f"{url}?lang=nl" in english.links
     assert read(client.get(url)).lang == "en"
