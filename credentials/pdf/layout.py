@@ -9,8 +9,10 @@ shrunk and at worst cut to fit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Final
 
 from credentials.pdf.fonts import _Font
@@ -33,7 +35,10 @@ from credentials.pdf.page import (
     _column_height,
     _draw_column,
     _Line,
+    _n,
     _Page,
+    _rgb,
+    _Text,
     _truncate,
 )
 from credentials.pdf.sheet import (
@@ -185,18 +190,47 @@ def _layout_body(page: _Page, cert: _Certificate, english: EnglishText | None, *
         ]
 
     columns: list[list[_Line]] = []
+    note: list[_Line] = []
     for size in _BODY_SIZES:
+        note = _note_lines(fonts, cert.note, size)
         columns = build(size, None)
-        if max(_column_height(c) for c in columns) <= room:
+        if max(_column_height(c) for c in columns) + _column_height(note) <= room:
             break
     else:
         # Absurd input: give the description at most about a third of the room and
         # each criterion three lines, so the criteria still show; then cut.
         smallest = _BODY_SIZES[-1]
+        note = _note_lines(fonts, cert.note, smallest)
         limits = _BodyLimits(description_lines=max(2, int(room * 0.3 / (smallest * 1.32))), lines_per_item=3)
-        columns = [_truncate(c, room, fonts) for c in build(smallest, limits)]
+        columns = [_truncate(c, room - _column_height(note), fonts) for c in build(smallest, limits)]
     for i, column in enumerate(columns):
         _draw_column(page, column, LEFT + i * (col_w + gap), top)
+    if note:
+        _draw_column(page, note, LEFT, top + max(_column_height(c) for c in columns))
+
+
+NOTE_HEADING: Final = "Toelichting van de werkbegeleider · Supervisor's note"
+NOTE_MAX_LINES: Final = 6  # the form states the note's length limit, so it fits these lines
+
+
+def _note_lines(fonts: Mapping[str, _Font], note: str, size: float) -> list[_Line]:
+    """The supervisor's note, full width under the columns, its line breaks kept."""
+    if not note:
+        return []
+    heading = size + 0.5
+    lines = [
+        _Line("", "regular", size, INK, size * 0.9),
+        _Line(
+            "Toelichting van de werkbegeleider · Supervisor's note", "bold", heading, ACCENT, heading * 1.35, 0.0, WIDTH
+        ),
+    ]
+    text: list[_Line] = []
+    for paragraph in note.splitlines():
+        for part in _wrap(paragraph, fonts["regular"], size, WIDTH, None) if paragraph.strip() else [""]:
+            text.append(_Line(part, "regular", size, INK, size * 1.32, 0.0, WIDTH))
+    if len(text) > NOTE_MAX_LINES:
+        text = _truncate(text, _column_height(text[:NOTE_MAX_LINES]), fonts)
+    return lines + text
 
 
 def _level_panel(page: _Page, cert: _Certificate, english: EnglishText | None, *, top: float) -> float:
@@ -269,6 +303,15 @@ def _details(cert: _Certificate, sheet: CertificateSheet) -> list[tuple[str, lis
         cells.append(
             ("Datum · Date", [(_date_nl(local), "regular", 9, INK, 1), (_date_en(local), "regular", 7.5, MUTED, 1)])
         )
+    if cert.signed_at is not None and cert.valid_from is not None:
+        signed = _local(cert.signed_at)
+        if signed.date() != _local(cert.valid_from).date():  # given earlier, signed later: say both
+            cells.append(
+                (
+                    "Ondertekend · Signed",
+                    [(_date_nl(signed), "regular", 9, INK, 1), (_date_en(signed), "regular", 7.5, MUTED, 1)],
+                )
+            )
     if cert.valid_until is not None:
         local = _local(cert.valid_until)
         cells.append(
@@ -458,4 +501,35 @@ def _certificate_page(
     page.hline(LEFT, RIGHT, details_top - 7, RULE, 0.5)
     _layout_body(page, cert, english, top=y, bottom=body_bottom - 4)
     _layout_details(page, cells, bottom=panel_top - 12, draw=True)
+    if sheet.revoked_on is not None:
+        _revoked_stamp(page, sheet.revoked_on)
     return page
+
+
+STAMP_RED: Final = (0.72, 0.09, 0.09)
+STAMP_ANGLE: Final = 32.0  # degrees, rising from bottom left to top right
+
+
+def _revoked_stamp(page: _Page, revoked_on: date) -> None:
+    """A diagonal stamp across the page: INGETROKKEN / REVOKED and the date, so a printed
+    copy made after the revocation cannot pass for a valid one."""
+    fonts = page.fonts
+    day = datetime.combine(revoked_on, datetime.min.time())
+    # Also in one plain line at the top, for screen readers and text extraction.
+    page.text(LEFT, TOP - 8, f"INGETROKKEN op {_date_nl(day)} · REVOKED on {_date_en(day)}", font="bold", size=9,
+              color=STAMP_RED, align="center", width=WIDTH)  # fmt: skip
+    lines = [("INGETROKKEN · REVOKED", "bold", 30.0), (f"{_date_nl(day)} · {_date_en(day)}", "bold", 13.0)]
+    widths = [fonts[font].width(text, size) for text, font, size in lines]
+    box_w, box_h = max(widths) + 30, 30.0 + 13.0 * 1.6 + 28
+    angle = math.radians(STAMP_ANGLE)
+    cos, sin = math.cos(angle), math.sin(angle)
+    # Rotate about the page centre; inside, (0, 0) is the centre of the stamp.
+    page.items.append(f"q {_n(cos)} {_n(sin)} {_n(-sin)} {_n(cos)} {_n(PAGE_W / 2)} {_n(PAGE_H / 2)} cm")
+    page.items.append(
+        f"q {_rgb(STAMP_RED, stroke=True)} 3 w {_n(-box_w / 2)} {_n(-box_h / 2)} {_n(box_w)} {_n(box_h)} re S Q"
+    )
+    # A text item's baseline is measured from the page top (PAGE_H - y): here the local y.
+    first = box_h / 2 - 14 - 30.0 * 0.78
+    for (text, font, size), width, local_y in zip(lines, widths, (first, first - 13.0 * 1.6 - 4), strict=True):
+        page.items.append(_Text(-width / 2, PAGE_H - local_y, font, size, text, STAMP_RED))
+    page.items.append("Q")

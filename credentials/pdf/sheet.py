@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -46,6 +46,8 @@ class CertificateSheet:
     english: EnglishText | None = None
     group_nl: str | None = None
     group_en: str | None = None
+    # Set once the certificate is revoked: the page then carries a diagonal stamp with this date.
+    revoked_on: date | None = None
 
 
 # -- wording ------------------------------------------------------------------------
@@ -128,6 +130,8 @@ class _Certificate:
     valid_from: datetime | None
     valid_until: datetime | None
     credential_id: str
+    note: str = ""  # what the supervisor saw (the evidence narratives), line breaks kept
+    signed_at: datetime | None = None  # the proof's moment: when it was signed
 
 
 _SURROGATES: Final = re.compile("[\ud800-\udfff]")
@@ -191,6 +195,11 @@ def _achieved_level(
     return None, len(scales[0]) if scales else 3, None, "", ""
 
 
+def _signed_at(proof: Any) -> datetime | None:
+    proof = _first_dict(proof)
+    return parse_datetime_stamp(proof.get("created")) if proof is not None else None
+
+
 def _read_certificate(credential_json: str) -> _Certificate:
     """The printable facts of a credential. Raises PdfError("not_a_certificate")."""
     try:
@@ -236,4 +245,8 @@ def _read_certificate(credential_json: str) -> _Certificate:
         valid_from=valid_from,
         valid_until=parse_datetime_stamp(credential.get("validUntil")),
         credential_id=_str(credential.get("id")),
+        note="\n\n".join(n for n in (_str(e.get("narrative")) for e in _dicts(credential.get("evidence"))) if n),
+        signed_at=parse_datetime_stamp(proof.get("created"))
+        if isinstance(proof := credential.get("proof"), dict)
+        else None,
     )

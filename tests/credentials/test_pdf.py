@@ -422,6 +422,63 @@ def test_dates_are_printed_without_locale_and_in_amsterdam_time() -> None:
     assert "Geldig tot" in text
 
 
+def test_the_supervisors_note_is_printed_with_its_line_breaks() -> None:
+    credential = json.loads(sample_signed())
+    narrative = "Sorteert zelfstandig.\nLegt nieuwe collega's uit hoe het werkt."
+    credential["evidence"] = [{"type": ["Evidence"], "name": "Toelichting", "narrative": narrative}]
+    (text,) = page_texts(render_certificate_pdf(make_sheet(json.dumps(credential))))
+    assert "Toelichting van de werkbegeleider · Supervisor's note" in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Sorteert zelfstandig." in lines and "Legt nieuwe collega's uit hoe het werkt." in lines
+
+
+def test_a_long_note_still_fits_on_the_page() -> None:
+    credential = json.loads(sample_signed())
+    narrative = "\n".join(f"Regel {i} " + "woord " * 30 for i in range(20))
+    credential["evidence"] = [{"type": ["Evidence"], "narrative": narrative}]
+    pdf = render_certificate_pdf(make_sheet(json.dumps(credential)))
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
+    (text,) = page_texts(pdf)
+    assert "Regel 0" in text and "Regel 19" not in text  # cut after the note's lines, with an ellipsis
+
+
+def test_a_date_before_the_signing_day_is_printed_with_the_signing_day() -> None:
+    credential = json.loads(sample_signed())  # signed on 2 March 2026
+    credential["validFrom"] = "2025-11-14T11:00:00Z"
+    (text,) = page_texts(render_certificate_pdf(make_sheet(json.dumps(credential))))
+    assert "14 november 2025" in text and "Ondertekend · Signed" in text and "2 maart 2026" in text
+    (same_day,) = page_texts(render_certificate_pdf(make_sheet()))
+    assert "Ondertekend" not in same_day  # the sample is given and signed on the same day
+
+
+def test_a_revoked_certificate_carries_the_stamp_and_the_date() -> None:
+    valid = render_certificate_pdf(make_sheet())
+    revoked = render_certificate_pdf(make_sheet(revoked_on=datetime(2026, 12, 2).date()))
+    (text,) = page_texts(revoked)
+    assert "INGETROKKEN op 2 december 2026 · REVOKED on 2 December 2026" in text
+    assert "INGETROKKEN" not in page_texts(valid)[0]
+    assert revoked != valid
+    assert render_certificate_pdf(make_sheet(revoked_on=datetime(2026, 12, 2).date())) == revoked  # deterministic
+    # The diagonal stamp itself: red across the middle of the page, none on the valid one.
+    assert _red_pixels(revoked) > 500 and _red_pixels(valid) == 0
+
+
+def _red_pixels(pdf: bytes) -> int:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=72 / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    width, height = image.size
+    middle = image.crop((0, height // 4, width, 3 * height // 4))
+    pixels = middle.load()
+    assert pixels is not None
+    return sum(
+        1 for x in range(middle.width) for y in range(middle.height)
+        if (p := pixels[x, y])[0] > 140 and p[1] < 90 and p[2] < 90  # type: ignore[index]
+    )  # fmt: skip
+
+
 # -- metadata ----------------------------------------------------------------------------------
 
 
