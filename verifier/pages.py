@@ -92,6 +92,7 @@ class CertificateFacts:
     organisation: str | None = None
     shop: str | None = None
     issued_on: datetime | None = None
+    signed_at: datetime | None = None  # the proof's moment (shown when it is another day)
     valid_until: datetime | None = None
     evidence: tuple[tuple[str | None, str], ...] = ()
 
@@ -179,6 +180,7 @@ def certificate_facts(credential: Any) -> CertificateFacts:
         organisation=_text(_dict(document.get("issuer")).get("name")),
         shop=_text(_dict(subject.get("source")).get("name")),
         issued_on=issued,
+        signed_at=parse_datetime_stamp(_dict(next(iter(_list(document.get("proof"))), None)).get("created")),
         valid_until=parse_datetime_stamp(document.get("validUntil")),
         evidence=evidence,
     )

@@ -585,3 +585,14 @@ def test_the_revoked_page_says_when_and_why(client: FlaskClient, issued: dict[st
     assert page.visible.index("Ingetrokken op") < page.visible.index(issued["participant"]["name"])
     suspended = read(client.get(f"/c/{issued['certificates']['suspended']['public_id']}"))
     assert f"Stopgezet sinds {today.day} " in suspended.visible
+
+
+def test_a_certificate_dated_before_its_signing_says_both_days(client: FlaskClient, issued: dict[str, Any]) -> None:
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    dated = read(client.get(f"/c/{issued['certificates']['dated']['public_id']}"))
+    assert "14 maart 2025" in dated.visible
+    assert f"Ondertekend op {today.day} " in dated.visible
+    same_day = read(client.get(f"/c/{issued['certificates']['valid']['public_id']}"))
+    assert "Ondertekend op" not in same_day.visible
+    english = read(client.get(f"/c/{issued['certificates']['dated']['public_id']}?lang=en"))
+    assert "Signed on" in english.visible
