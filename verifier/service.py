@@ -26,12 +26,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from credentials import strictjson
 from credentials.did import did_key_document
 from credentials.errors import DidResolutionError, StatusListError
 from credentials.jsonld import default_document_loader
 from credentials.keys import Ed25519Multikey
 from credentials.proofs import HashCache
 from credentials.statuslist import Bitstring, StatusEntry
+from credentials.strictjson import JsonLimits
 from credentials.verify import (
     STATUS,
     Check,
@@ -66,72 +68,17 @@ class InputRejected(ValueError):
         self.message = message
 
 
+# What the verifier reads: one credential (a PDF's attachments are read one by one).
+CREDENTIAL_LIMITS = JsonLimits(max_bytes=MAX_JSON_BYTES, max_depth=MAX_DEPTH, max_values=MAX_NODES, max_list=MAX_ARRAY)
+
+
 def parse_credential_json(raw: bytes | str) -> Any:
-    """Parse untrusted JSON within the size, depth and node limits; InputRejected otherwise."""
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    if len(data) > MAX_JSON_BYTES:
-        raise InputRejected("too_large", f"the credential is larger than {MAX_JSON_BYTES // 1024} KB")
+    """Parse untrusted JSON strictly (:mod:`credentials.strictjson`) within the verifier's
+    limits; InputRejected with the reader's code otherwise."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputRejected("not_utf8", "the file is not UTF-8 text") from None
-    # Depth is checked on the raw text first, so the parser never recurses deeply.
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                raise InputRejected("too_deep", f"the JSON is nested deeper than {MAX_DEPTH} levels")
-        elif char in "]}":
-            depth -= 1
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputRejected("not_json", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    except ValueError:  # e.g. an integer with more digits than Python converts
-        raise InputRejected("not_json", "not valid JSON: a number is too long") from None
-    if _count_nodes(value) > MAX_NODES:
-        raise InputRejected("too_complex", f"the JSON has more than {MAX_NODES} values")
-    return value
-
-
-def _count_nodes(value: Any) -> int:
-    """How many values the JSON has (stops counting past the limit). Strings, keys included,
-    must be valid Unicode: JSON allows escaped lone surrogates, which no page or database
-    can store or show, so they are refused here, once."""
-    count, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            break
-        if isinstance(item, dict):
-            stack.extend(item.values())
-            stack.extend(item.keys())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str):
-            if "\x00" in item:
-                raise InputRejected("bad_text", "the JSON contains a NUL character")
-            if not item.isascii():
-                try:
-                    item.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise InputRejected("bad_text", "the JSON contains text that is not valid Unicode") from None
-        elif isinstance(item, list) and len(item) > MAX_ARRAY:
-            raise InputRejected("too_complex", f"the JSON has a list of more than {MAX_ARRAY} values")
-    return count
+        return strictjson.loads(raw, CREDENTIAL_LIMITS)
+    except strictjson.StrictJsonError as exc:
+        raise InputRejected(exc.code, exc.message) from None
 
 
 class RecordsDidResolver:
