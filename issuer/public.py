@@ -19,8 +19,9 @@ from sqlalchemy import and_, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from issuer import services
-from issuer.keystore import KeyStore, KeyStoreError
+from issuer.core import errors
+from issuer.core.keystore import KeyStore, KeyStoreError
+from issuer.organisations import services as org_services
 from issuer.runtime import Runtime, runtime
 from issuer.store.db import DatabaseUnavailable, alembic_config, session_scope
 from issuer.store.models import Organisation, SigningKey
@@ -45,10 +46,10 @@ def _json(document: dict[str, Any], media_type: str) -> Response:
 def did_document(slug: str) -> Response:
     with session_scope(runtime().sessions, reads_only=True) as session:
         try:
-            org = services.get_org(session, slug)
-        except services.NotFound:
+            org = org_services.get_org(session, slug)
+        except errors.NotFound:
             abort(404)
-        document = services.did_document(session, org)
+        document = org_services.did_document(session, org)
     return _json(document, "application/did+json")
 
 
@@ -59,8 +60,8 @@ def status_list(slug: str, sequence: int, purpose: str = "revocation") -> Respon
         abort(404)
     with session_scope(runtime().sessions, reads_only=True) as session:
         try:
-            document = services.status_list_document(session, slug=slug, sequence=sequence, purpose=purpose)
-        except services.NotFound:
+            document = org_services.status_list_document(session, slug=slug, sequence=sequence, purpose=purpose)
+        except errors.NotFound:
             abort(404)
     return _json(document, "application/vc")
 

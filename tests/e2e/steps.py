@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from issuer import i18n
-from issuer.demo import DEMO_PASSWORD
+from issuer.ops.demo import DEMO_PASSWORD
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
