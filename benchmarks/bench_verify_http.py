@@ -47,7 +47,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from issuer import services  # noqa: E402 - path set up above
+from issuer.certificates import services as cert_services  # noqa: E402 - path set up above
+from issuer.organisations import services as org_services  # noqa: E402 - path set up above
 from issuer.runtime import build_runtime  # noqa: E402
 from issuer.store.db import session_scope  # noqa: E402
 from issuer.store.settings import Settings  # noqa: E402
@@ -105,9 +106,9 @@ def issue_certificate(settings: Settings) -> dict[str, Any]:
     rt = build_runtime(settings)
     try:
         with session_scope(rt.sessions) as session:
-            org = services.get_org(session, ORG)
-            shop = services.add_shop(session, org=org, name="Winkel Centrum", actor="bench", city="Utrecht")
-            cert = services.issue_certificate(
+            org = org_services.get_org(session, ORG)
+            shop = org_services.add_shop(session, org=org, name="Winkel Centrum", actor="bench", city="Utrecht")
+            cert = cert_services.issue_certificate(
                 session,
                 rt.context,
                 org=org,

@@ -55,7 +55,8 @@ from bench_verify_http import (  # noqa: E402 - path set up above
     wait_healthy,
 )
 
-from issuer import services  # noqa: E402
+from issuer.certificates import services as cert_services  # noqa: E402
+from issuer.organisations import services as org_services  # noqa: E402
 from issuer.runtime import build_runtime  # noqa: E402
 from issuer.store.db import session_scope  # noqa: E402
 from issuer.store.settings import Settings  # noqa: E402
@@ -70,20 +71,20 @@ def issue(settings: Settings, count: int) -> list[dict[str, Any]]:
     made: list[dict[str, Any]] = []
     try:
         with session_scope(rt.sessions) as session:
-            org = services.get_org(session, ORG)
-            shop = services.add_shop(session, org=org, name="Winkel Centrum", actor="load", city="Utrecht")
+            org = org_services.get_org(session, ORG)
+            shop = org_services.add_shop(session, org=org, name="Winkel Centrum", actor="load", city="Utrecht")
             for i in range(count):
-                cert = services.issue_certificate(
+                cert = cert_services.issue_certificate(
                     session, rt.context, org=org, competence_code=COMPETENCES[i % len(COMPETENCES)],
                     level=str(i % 3 + 1), actor="load", holder_name=f"Deelnemer {i} Çelik",
                     evidence="Laat dit zelfstandig zien tijdens het werk in de winkel.", shop=shop,
                 )  # fmt: skip
                 verdict = "valid"
                 if i % 10 == 3:
-                    services.revoke(session, rt.context, cert=cert, reason="Proef", actor="load")
+                    cert_services.revoke(session, rt.context, cert=cert, reason="Proef", actor="load")
                     verdict = "revoked"
                 elif i % 10 == 7:
-                    services.suspend(session, rt.context, cert=cert, reason="Proef", actor="load")
+                    cert_services.suspend(session, rt.context, cert=cert, reason="Proef", actor="load")
                     verdict = "suspended"
                 made.append({"public_id": cert.public_id, "json": cert.credential_json, "verdict": verdict})
     finally:

@@ -16,18 +16,20 @@ from typing import Any
 
 from flask import Flask, g
 
-from issuer import (
-    api_v1,
-    bulk_pages,
-    framework_pages,
-    portfolio,
-    region_pages,
-    token_pages,
-    trust_pages,
-    web,
-)
-from issuer.keystore import readiness_check
+from issuer import staff_user, web
+from issuer.accounts import views as account_pages
+from issuer.api import v1 as api_v1
+from issuer.bulk import views as bulk_pages
+from issuer.certificates import views as certificate_pages
+from issuer.core.keystore import readiness_check
+from issuer.organisations import token_pages
+from issuer.organisations import views as organisation_pages
+from issuer.participants import views as participant_pages
+from issuer.portfolio import views as portfolio
 from issuer.runtime import EXTENSION, MAX_REQUEST_BYTES, Runtime, build_runtime
+from issuer.sector.framework import views as framework_pages
+from issuer.sector.regions import views as region_pages
+from issuer.sector.trust import views as trust_pages
 from issuer.store.db import DatabaseUnavailable
 from issuer.store.settings import Settings
 from issuer.webkit import headers, pages, requestlog
@@ -73,7 +75,7 @@ def create_app(
         readiness={"keys": readiness_check(keystore)} if keystore is not None else None,
     )
     if not verifier_only:
-        web.init_app(app)
+        staff_user.init_app(app, account_pages, organisation_pages, participant_pages, certificate_pages)
         token_pages.init_app(app)
         api_v1.init_app(app)
         portfolio.init_app(app)

@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from issuer.keystore import KeyStore
-from issuer.services import Context
+from issuer.core.basics import Context
+from issuer.core.keystore import KeyStore
 from issuer.store.db import make_engine, make_sessionmaker
 from issuer.store.settings import Settings
 

@@ -71,9 +71,11 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real argon2, with test-sized cost: the default costs ~140 ms per hash and per login."""
     from argon2 import PasswordHasher
 
-    from issuer import services
+    from issuer.accounts import services as account_services
 
-    monkeypatch.setattr(services, "_password_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        account_services, "_password_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Flask
 
-from issuer import services
 from issuer.app import create_app
+from issuer.sector.framework import competences
 from issuer.store.db import session_scope, upgrade
 from issuer.store.settings import Settings
 
@@ -36,7 +36,7 @@ def migrated_app(settings: Settings, config: Mapping[str, Any] | None = None) ->
     rt = app.extensions["credentials"]
     upgrade(rt.engine)
     with session_scope(rt.sessions) as session:
-        services.sync_catalogue(session)
+        competences.sync_catalogue(session)
     return app
 
 

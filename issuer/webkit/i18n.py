@@ -8,7 +8,7 @@ catalogues carry the text, with ``{name}`` placeholders (docs/texts.md).
 locale: the ``?lang=`` of this request, remembered in the session, else the session's
 language, else Dutch). ``tn(one, other, n, **params)`` picks the plural form for ``n``.
 ``translate(key, language, **params)`` needs no request (command line, PDFs, reports).
-``error_message(code, field)`` turns a :class:`issuer.services.ServiceError` into advice
+``error_message(code, field)`` turns a :class:`issuer.core.errors.ServiceError` into advice
 for the person at the form: first ``error.<code>.<field>``, then ``error.<code>``.
 
 Every key appears literally in the code (``pybabel extract`` finds it); a value chosen at

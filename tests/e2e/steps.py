@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from issuer.demo import DEMO_PASSWORD
+from issuer.ops.demo import DEMO_PASSWORD
 from issuer.webkit import i18n
 
 if TYPE_CHECKING:

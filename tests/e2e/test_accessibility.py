@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from issuer.app import create_app
-from issuer.demo import DEMO_ADMIN, DEMO_HOLDER_CODE, DEMO_ORG, DEMO_SECTOR_ADMIN, DEMO_SUPERVISOR
+from issuer.ops.demo import DEMO_ADMIN, DEMO_HOLDER_CODE, DEMO_ORG, DEMO_SECTOR_ADMIN, DEMO_SUPERVISOR
 from tests.e2e.browser import axe_findings, errors_not_tied_to_fields, require_axe, unlabelled_fields
 from tests.e2e.conftest import new_context
 from tests.e2e.paper import altered_pdf

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from credentials.pdf import extract_credentials
-from issuer.demo import DEMO_HOLDER_CODE, DEMO_SUPERVISOR
+from issuer.ops.demo import DEMO_HOLDER_CODE, DEMO_SUPERVISOR
 from tests.e2e.browser import Screens, verdict
 from tests.e2e.paper import altered_pdf, qr_text, render_page
 from tests.e2e.steps import (

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from credentials.pdf import extract_credentials
-from issuer.demo import DEMO_HOLDER_CODE, DEMO_ORG, DEMO_SUPERVISOR
+from issuer.ops.demo import DEMO_HOLDER_CODE, DEMO_ORG, DEMO_SUPERVISOR
 from tests.e2e.browser import verdict
 from tests.e2e.conftest import new_context
 from tests.e2e.steps import download, exact, fill_issue_form, issue, log_in, open_portfolio, say, upload_on_verify_page

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from issuer.demo import DEMO_SECTOR_ADMIN, DEMO_SUPERVISOR
+from issuer.ops.demo import DEMO_SECTOR_ADMIN, DEMO_SUPERVISOR
 from tests.e2e.steps import add_participant, fill_issue_form, issue, log_in, say
 from tests.support import cli
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from issuer.demo import DEMO_HOLDER_CODE, DEMO_ORG
+from issuer.ops.demo import DEMO_HOLDER_CODE, DEMO_ORG
 from tests.e2e.browser import visible_text
 from tests.e2e.conftest import new_context
 from tests.e2e.steps import say

@@ -18,7 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from issuer import services
+from issuer.accounts import services as account_services
+from issuer.certificates import services as cert_services
+from issuer.organisations import services as org_services
+from issuer.participants import services as participant_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import AuditEvent, Certificate, Participant
@@ -50,19 +53,24 @@ class World:
 
 def _make_org(session: Session, key: str, name: str, *, spares: tuple[str, ...]) -> OrgData:
     ctx = runtime().context
-    org, _ = services.create_organisation(session, ctx, slug=f"kringloop-{key}", name=name, actor="test")
-    shop = services.add_shop(session, org=org, name=f"Winkel {key.upper()}", actor="test", city="Utrecht")
+    org, _ = org_services.create_organisation(session, ctx, slug=f"kringloop-{key}", name=name, actor="test")
+    shop = org_services.add_shop(session, org=org, name=f"Winkel {key.upper()}", actor="test", city="Utrecht")
     admin = f"beheer-{key}@example.org"
     supervisor = f"begeleider-{key}@example.org"
-    services.add_user(session, email=admin, name=f"Beheerder {key.upper()}", password=PASSWORD, role="org_admin",
-                      actor="test", org=org)  # fmt: skip
-    sup_user, _ = services.add_user(session, email=supervisor, name=f"Begeleider {key.upper()}", password=PASSWORD,
-                                    role="supervisor", actor="test", org=org, shop=shop)  # fmt: skip
-    person, _ = services.add_participant(session, org=org, name=f"Deelnemer {key.upper()}", actor="test", shop=shop)
-    other, _ = services.add_participant(session, org=org, name=f"Tweede {key.upper()}", actor="test", shop=shop)
+    account_services.add_user(session, email=admin, name=f"Beheerder {key.upper()}", password=PASSWORD,
+                              role="org_admin", actor="test", org=org)  # fmt: skip
+    sup_user, _ = account_services.add_user(session, email=supervisor, name=f"Begeleider {key.upper()}",
+                                            password=PASSWORD, role="supervisor", actor="test", org=org,
+                                            shop=shop)  # fmt: skip
+    person, _ = participant_services.add_participant(
+        session, org=org, name=f"Deelnemer {key.upper()}", actor="test", shop=shop
+    )
+    other, _ = participant_services.add_participant(
+        session, org=org, name=f"Tweede {key.upper()}", actor="test", shop=shop
+    )
 
     def issue() -> str:
-        cert = services.issue_certificate(session, ctx, org=org, competence_code="CIRC-SORTEREN", level="2",
+        cert = cert_services.issue_certificate(session, ctx, org=org, competence_code="CIRC-SORTEREN", level="2",
                                           actor="test", participant=person, evidence="Sorteert zelfstandig.",
                                           supervisor=sup_user, shop=shop)  # fmt: skip
         return cert.public_id
@@ -71,8 +79,8 @@ def _make_org(session: Session, key: str, name: str, *, spares: tuple[str, ...])
     for purpose in spares:
         data.spare[purpose] = issue()
     if "lift" in data.spare:
-        cert = services.get_certificate(session, data.spare["lift"])
-        services.suspend(session, ctx, cert=cert, reason="Onderzoek", actor="test")
+        cert = cert_services.get_certificate(session, data.spare["lift"])
+        cert_services.suspend(session, ctx, cert=cert, reason="Onderzoek", actor="test")
     return data
 
 
@@ -82,7 +90,7 @@ def build_world(app: Flask, *, spares: tuple[str, ...] = ()) -> World:
     with app.app_context(), session_scope(runtime().sessions) as session:
         a = _make_org(session, "a", "Kringloop Alfa", spares=spares)
         b = _make_org(session, "b", "Kringloop Beta", spares=spares)
-        services.add_user(session, email="sector@example.org", name="Sector Beheer", password=PASSWORD,
+        account_services.add_user(session, email="sector@example.org", name="Sector Beheer", password=PASSWORD,
                           role="sector_admin", actor="test")  # fmt: skip
     return World(a=a, b=b, sector_admin="sector@example.org")
 

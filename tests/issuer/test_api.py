@@ -26,12 +26,16 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from credentials.pdf import extract_credentials
-from issuer import services, tokens
 from issuer.app import create_app
+from issuer.certificates import services as cert_services
+from issuer.core import audit_log
+from issuer.organisations import services as org_services
+from issuer.organisations import tokens
+from issuer.participants import services as participant_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import ApiToken, AuditEvent, Base, Certificate, Organisation
-from issuer.web import today_local
+from issuer.webkit.pages import today_local
 from tests.issuer.conftest import World, count_rows, csrf_token, login
 from tests.issuer.test_web import page, text_of
 from tests.support import make_settings
@@ -43,7 +47,7 @@ ISSUE = {"holder_name": "Sam de Vries", "competence": "CIRC-SORTEREN", "level": 
 
 def make_token(app: Flask, slug: str, scopes: tuple[str, ...] = ("issue", "revoke")) -> str:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        _, plaintext = tokens.create_token(db, services.get_org(db, slug), "Koppeling", scopes, actor="test")
+        _, plaintext = tokens.create_token(db, org_services.get_org(db, slug), "Koppeling", scopes, actor="test")
     return plaintext
 
 
@@ -88,7 +92,7 @@ def errors(body: dict[str, Any]) -> set[tuple[Any, ...]]:
 
 def stored(app: Flask, public_id: str) -> Certificate:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        cert = services.get_certificate(db, public_id)
+        cert = cert_services.get_certificate(db, public_id)
         cert.organisation.slug  # load what the tests read  # noqa: B018
         return cert
 
@@ -115,7 +119,7 @@ def test_missing_or_garbled_authorization_is_401(app: Flask, world: World) -> No
 def test_a_revoked_token_is_refused(app: Flask, world: World, api: Api) -> None:
     assert api.get("/api/v1/certificates").status_code == 200
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org = services.get_org(db, world.a.slug)
+        org = org_services.get_org(db, world.a.slug)
         token_id = db.execute(select(ApiToken.id).where(ApiToken.organisation_id == org.id)).scalar_one()
         tokens.revoke_token(db, org, token_id, actor="test")
     response = api.get("/api/v1/certificates")
@@ -170,7 +174,7 @@ def test_a_token_cannot_issue_for_another_organisation(app: Flask, world: World,
 
 def test_an_organisation_that_is_not_an_active_member_may_not_issue(app: Flask, world: World, api: Api) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        services.get_org(db, world.a.slug).membership = "suspended"
+        org_services.get_org(db, world.a.slug).membership = "suspended"
     before = count_rows(app)
     problem(api.post("/api/v1/certificates", ISSUE), 403, "org_not_active")
     problem(api.post("/api/v1/certificates/bulk", [ISSUE]), 403, "org_not_active")
@@ -231,7 +235,7 @@ def test_issue_for_a_participant_made_through_the_api(app: Flask, world: World, 
     person = response.get_json()
     assert person["shop"]["name"] == "Winkel A" and person["portfolio_url"].endswith("/portfolio")
     with app.app_context(), session_scope(runtime().sessions) as db:
-        found = services.participant_by_code(db, person["access_code"])
+        found = participant_services.participant_by_code(db, person["access_code"])
         assert found is not None and found.id == person["id"] and found.name == "Nguyễn Thị Lan"
     response = api.post("/api/v1/certificates", {"participant_id": person["id"], "competence": "DIG-KASSA",
                                                  "level": "1"})  # fmt: skip
@@ -393,8 +397,8 @@ def test_an_erased_holders_certificates_are_listed_without_the_name_and_not_show
     app: Flask, world: World, api: Api
 ) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        person = services.get_participant(db, world.a.participant_id)
-        services.erase_participant(db, participant=person, actor="test")
+        person = participant_services.get_participant(db, world.a.participant_id)
+        participant_services.erase_participant(db, participant=person, actor="test")
     for url in (f"/api/v1/certificates/{world.a.certificate}", f"/api/v1/certificates/{world.a.certificate}.pdf"):
         problem(api.get(url), 404, "unknown_certificate")
     listed = api.get("/api/v1/certificates").get_json()["items"]
@@ -432,8 +436,8 @@ def test_suspend_lift_and_revoke(app: Flask, world: World, api: Api) -> None:
             .order_by(AuditEvent.sequence)
         ).scalars().all()  # fmt: skip
         assert actions == ["certificate.suspend", "certificate.unsuspend", "certificate.revoke"]
-        assert services.verify_audit_chain(db) == []
-        assert services.get_certificate(db, world.a.certificate).revocation_category == "issued_in_error"
+        assert audit_log.verify_audit_chain(db) == []
+        assert cert_services.get_certificate(db, world.a.certificate).revocation_category == "issued_in_error"
 
 
 # --- bodies and unknown calls ------------------------------------------------------------------

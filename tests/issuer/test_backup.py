@@ -21,7 +21,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
-from issuer import services
+from issuer.certificates import services as cert_services
+from issuer.core import audit_log
+from issuer.organisations import services as org_services
+from issuer.participants import services as participant_services
 from issuer.runtime import build_runtime
 from issuer.store.db import alembic_config, session_scope
 from issuer.store.models import Certificate
@@ -78,26 +81,28 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     rt = build_runtime(Settings.from_env(env))
     try:
         with session_scope(rt.sessions) as session:
-            kring, warenhuis = services.get_org(session, "de-kring"), services.get_org(session, "het-warenhuis")
-            shop = services.add_shop(session, org=kring, name="Winkel Centrum", actor="test", city="Utrecht")
-            person, _ = services.add_participant(session, org=kring, name="Nguyễn Thị Lan", actor="test", shop=shop)
-            gone, _ = services.add_participant(session, org=warenhuis, name="Ilić Ana", actor="test")
+            kring, warenhuis = org_services.get_org(session, "de-kring"), org_services.get_org(session, "het-warenhuis")
+            shop = org_services.add_shop(session, org=kring, name="Winkel Centrum", actor="test", city="Utrecht")
+            person, _ = participant_services.add_participant(
+                session, org=kring, name="Nguyễn Thị Lan", actor="test", shop=shop
+            )
+            gone, _ = participant_services.add_participant(session, org=warenhuis, name="Ilić Ana", actor="test")
 
             def issue(org: Any, code: str, **extra: Any) -> Certificate:
-                return services.issue_certificate(session, rt.context, org=org, competence_code=code, level="1",
+                return cert_services.issue_certificate(session, rt.context, org=org, competence_code=code, level="1",
                                                   actor="test", **extra)  # fmt: skip
 
             for code in ("CIRC-SORTEREN", "VAK-TILLEN"):
                 issue(kring, code, participant=person, evidence="Sorteert zelfstandig.", shop=shop)
             suspended = issue(kring, "DIG-KASSA", holder_name="Piet Jansen")
-            services.suspend(session, rt.context, cert=suspended, reason="onderzoek", actor="test")
+            cert_services.suspend(session, rt.context, cert=suspended, reason="onderzoek", actor="test")
             revoked = issue(warenhuis, "VAK-TILLEN", holder_name="Jan de Vries")
-            services.revoke(session, rt.context, cert=revoked, reason="vergissing", actor="test")
+            cert_services.revoke(session, rt.context, cert=revoked, reason="vergissing", actor="test")
             old = {"issued_on": datetime(2025, 1, 6, tzinfo=UTC), "valid_until": datetime(2025, 6, 30, tzinfo=UTC)}
             issue(warenhuis, "CIRC-SORTEREN", holder_name="Oud Certificaat", **old)
             for code in ("VAK-TILLEN", "DIG-KASSA"):
                 issue(warenhuis, code, participant=gone, evidence="Werkt netjes.")
-            warenhuis_key = services.current_key(session, warenhuis).fragment
+            warenhuis_key = org_services.current_key(session, warenhuis).fragment
     finally:
         rt.engine.dispose()
     # Compromise: revokes what the key signed and re-issues it with a new key (in the same
@@ -106,8 +111,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     rt = build_runtime(Settings.from_env(env))
     try:
         with session_scope(rt.sessions) as session:
-            person = services.get_participant(session, str(gone.id))
-            services.erase_participant(session, participant=person, actor="test")
+            person = participant_services.get_participant(session, str(gone.id))
+            participant_services.erase_participant(session, participant=person, actor="test")
     finally:
         rt.engine.dispose()
     return env
@@ -275,9 +280,9 @@ def test_another_base_url_is_refused(archive: Path, tmp_path: Path) -> None:
 
 def test_a_failed_check_rolls_everything_back(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A restore whose checks fail keeps nothing: no rows, no key files."""
-    from issuer import backup
+    from issuer.ops import backup
 
-    monkeypatch.setattr(services, "verify_audit_chain", lambda session: ["event 3: content does not match its hash"])
+    monkeypatch.setattr(audit_log, "verify_audit_chain", lambda session: ["event 3: content does not match its hash"])
     home = tmp_path / "target"
     settings = Settings.from_env(service_env(home, BASE))
     with pytest.raises(backup.BackupError, match="does not verify"):

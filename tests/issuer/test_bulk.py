@@ -15,7 +15,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from issuer import bulk, services
+from issuer.bulk import services as bulk
+from issuer.core import audit_log
+from issuer.organisations import services as org_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import AuditEvent, Certificate
@@ -102,7 +104,7 @@ def test_the_template_parses_and_checks_clean(app: Flask, world: World) -> None:
     parsed = bulk.parse_csv(bulk.template_csv())
     assert parsed.problems == [] and len(parsed.rows) == 2
     with app.app_context(), session_scope(runtime().sessions) as session:
-        assert bulk.check_rows(session, services.get_org(session, world.a.slug), parsed.rows) == []
+        assert bulk.check_rows(session, org_services.get_org(session, world.a.slug), parsed.rows) == []
 
 
 # --- checking the rows --------------------------------------------------------------------------
@@ -127,7 +129,7 @@ def test_every_bad_row_is_found_and_nothing_is_written(app: Flask, world: World)
     assert parsed.problems == []
     before = count_rows(app)
     with app.app_context(), session_scope(runtime().sessions) as session:
-        problems = bulk.check_rows(session, services.get_org(session, world.a.slug), parsed.rows)
+        problems = bulk.check_rows(session, org_services.get_org(session, world.a.slug), parsed.rows)
     assert codes(problems) == [
         (3, "holder_name", "required"),
         (4, "competence", "unknown_competence"),
@@ -180,7 +182,7 @@ def test_issuing_is_once_per_row_and_complete(app: Flask, world: World) -> None:
     assert {c.public_id for c in made} == {public_id for _, public_id in first.issued}
     assert {c.external_ref for c in made if c.external_ref} == {r.external_ref for r in rows if r.external_ref}
     with app.app_context(), session_scope(runtime().sessions) as session:
-        assert services.verify_audit_chain(session) == []
+        assert audit_log.verify_audit_chain(session) == []
         issued_events = session.execute(
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate.issue")
         ).scalar_one()
@@ -212,11 +214,11 @@ def test_signing_in_worker_processes_gives_the_same_certificates(app: Flask, wor
 
 
 def test_a_signing_worker_imports_neither_the_web_app_nor_the_database() -> None:
-    """The worker processes import only the signing module and ``credentials``."""
+    """The worker processes import only the signing module (and its empty package) and ``credentials``."""
     probe = (
-        "import sys; import issuer.bulk_signing; "
+        "import sys; import issuer.bulk.signing; "
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'verifier') "
-        "or (m.startswith('issuer.') and m != 'issuer.bulk_signing')); print(loaded)"
+        "or (m.startswith('issuer.') and m not in ('issuer.bulk', 'issuer.bulk.signing'))); print(loaded)"
     )
     run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
@@ -296,7 +298,7 @@ def test_the_progress_callback_may_write_to_the_database(app: Flask, world: Worl
     def write(_done: int, _total: int) -> None:
         started = time.monotonic()
         with session_scope(runtime().sessions) as session:
-            services.audit(session, actor="test", action="test.progress")
+            audit_log.audit(session, actor="test", action="test.progress")
         waits.append(time.monotonic() - started)
 
     with app.app_context():

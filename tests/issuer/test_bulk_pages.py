@@ -25,7 +25,11 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from credentials.pdf import extract_credentials
-from issuer import bulk, bulk_pages, services
+from issuer.bulk import services as bulk
+from issuer.bulk import views as bulk_pages
+from issuer.certificates import services as cert_services
+from issuer.core import basics
+from issuer.organisations import services as org_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import BulkJob, Certificate
@@ -350,7 +354,7 @@ def test_a_good_file_is_issued_once_in_the_background_and_again_only_skips(app: 
         assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert {c.level for c in certificates} == {"1", "2", "3"}
     with app.app_context(), session_scope(runtime().sessions) as db:
-        supervisor = services.get_certificate(db, certificates[0].public_id).supervisor
+        supervisor = cert_services.get_certificate(db, certificates[0].public_id).supervisor
         assert supervisor is not None and supervisor.email == world.a.supervisor
 
     combined = client.get(f"{job_url}/certificaten.pdf")
@@ -479,7 +483,7 @@ def test_an_old_unconfirmed_preview_is_forgotten(app: Flask, world: World) -> No
     upload(client, GOOD)
     with app.app_context(), session_scope(runtime().sessions) as db:
         job = db.execute(select(BulkJob)).scalar_one()
-        job.created_at = services.now() - bulk_pages.PREVIEW_LIFETIME - timedelta(minutes=1)
+        job.created_at = basics.now() - bulk_pages.PREVIEW_LIFETIME - timedelta(minutes=1)
     client.get(f"{UPLOAD}/uploads")
     assert jobs_in_db(app) == []
 
@@ -489,8 +493,8 @@ def test_an_old_unconfirmed_preview_is_forgotten(app: Flask, world: World) -> No
 
 def _running_job(app: Flask, world: World, *, done: int, total: int, age: timedelta = timedelta(0)) -> str:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org = services.get_org(db, world.a.slug)
-        moment = services.now() - age
+        org = org_services.get_org(db, world.a.slug)
+        moment = basics.now() - age
         job = BulkJob(public_id="lopend-" + str(done), organisation_id=org.id, user_id=None, filename="groot.csv",
                       source=GOOD, state="running", total=total, done=done, result=None, created_at=moment,
                       updated_at=moment)  # fmt: skip
@@ -544,7 +548,7 @@ def test_a_job_that_fails_says_so_and_logs_no_names(
     client = app.test_client()
     login(client, world.a.supervisor)
     job_url = upload(client, GOOD).headers["Location"]
-    with caplog.at_level(logging.INFO, logger="issuer.bulk_pages"):
+    with caplog.at_level(logging.INFO, logger="issuer.bulk.views"):
         _confirm(client, job_url)
         result = wait_until_finished(client, job_url)
     job = job_of(app, job_url)

@@ -142,8 +142,10 @@ def test_audit_verify(env: dict[str, str], org: str) -> None:
 
 def test_pdf_and_portfolio_for_a_printing_supervisor(env: dict[str, str], org: str, tmp_path: Path) -> None:
     from credentials.pdf import extract_credentials
+    from issuer.certificates.services import issue_certificate
+    from issuer.organisations.services import did_document, get_org
+    from issuer.participants.services import add_participant
     from issuer.runtime import build_runtime
-    from issuer.services import add_participant, did_document, get_org, issue_certificate
     from issuer.store.db import session_scope
     from issuer.store.settings import Settings
 
@@ -195,7 +197,7 @@ def test_pdf_and_portfolio_for_a_printing_supervisor(env: dict[str, str], org: s
 
 def test_demo_data_includes_a_portfolio_to_try(tmp_path: Path) -> None:
     from issuer.app import create_app
-    from issuer.demo import DEMO_HOLDER_CODE
+    from issuer.ops.demo import DEMO_HOLDER_CODE
     from issuer.store.settings import Settings
     from tests.support import service_env
 

@@ -25,7 +25,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from issuer import services
+from issuer.accounts import services as account_services
+from issuer.certificates import services as cert_services
+from issuer.core import audit_log
+from issuer.organisations import services as org_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import AuditEvent, Certificate, SigningKey
@@ -109,9 +112,9 @@ def test_postgresql_stopped_during_issuing(
     app = migrated_app(make_settings(tmp_path, cluster.url))
     try:
         with app.app_context(), session_scope(runtime().sessions) as session:
-            org, _ = services.create_organisation(session, runtime().context, slug="kring-fout", name="Kring Fout",
+            org, _ = org_services.create_organisation(session, runtime().context, slug="kring-fout", name="Kring Fout",
                                                   actor="test")  # fmt: skip
-            services.add_user(session, email="fout@example.org", name="Begeleider", password=PASSWORD,
+            account_services.add_user(session, email="fout@example.org", name="Begeleider", password=PASSWORD,
                               role="supervisor", actor="test", org=org)  # fmt: skip
         staff = app.test_client()
         login(staff, "fout@example.org")
@@ -121,14 +124,14 @@ def test_postgresql_stopped_during_issuing(
         certificates, events = _count(app, Certificate), _count(app, AuditEvent)
 
         # The database goes away after the certificate was signed, before it is stored.
-        monkeypatch.setattr(services, "after_signing_hook", lambda: cluster.stop("immediate"))
+        monkeypatch.setattr(cert_services, "after_signing_hook", lambda: cluster.stop("immediate"))
         started = time.monotonic()
         down = post(staff, "/certificaten/nieuw", {**form, "holder_name": "Kim Jansen"})
         assert down.status_code == 503
         text = down.get_data(as_text=True)
         assert "De database is niet bereikbaar" in text and "Er is niets opgeslagen" in text
         assert time.monotonic() - started < 30
-        monkeypatch.setattr(services, "after_signing_hook", None)
+        monkeypatch.setattr(cert_services, "after_signing_hook", None)
         assert staff.get("/certificaten").status_code == 503  # still down: a clear page, no traceback
 
         cluster.start()  # back again: the service recovers without a restart
@@ -145,7 +148,7 @@ def test_postgresql_stopped_during_issuing(
         assert post(staff, "/certificaten/nieuw", {**form, "holder_name": "Kim Jansen"}).status_code == 302
         assert _count(app, Certificate) == certificates + 1
         with app.app_context(), session_scope(runtime().sessions) as session:
-            assert services.verify_audit_chain(session) == []
+            assert audit_log.verify_audit_chain(session) == []
     finally:
         app.extensions["credentials"].engine.dispose()
 

@@ -31,8 +31,11 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.test import TestResponse
 
-from issuer import framework, services
+from issuer.certificates import services as cert_services
+from issuer.organisations import services as org_services
+from issuer.participants import services as participant_services
 from issuer.runtime import runtime
+from issuer.sector.framework import services as framework
 from issuer.store.db import session_scope
 from tests.issuer.conftest import PASSWORD, World, build_world, login
 
@@ -445,9 +448,9 @@ class Setting:
 def _setting(app: Flask) -> Setting:
     world = build_world(app)
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org = services.get_org(db, world.a.slug)
-        person, code = services.add_participant(db, org=org, name="Sanne de Vries", actor="test")
-        cert = services.issue_certificate(db, runtime().context, org=org, competence_code="CIRC-SORTEREN",
+        org = org_services.get_org(db, world.a.slug)
+        person, code = participant_services.add_participant(db, org=org, name="Sanne de Vries", actor="test")
+        cert = cert_services.issue_certificate(db, runtime().context, org=org, competence_code="CIRC-SORTEREN",
                                           level="1", actor="test", participant=person,
                                           evidence=f"Regel een.{CRLF}Regel twee.")  # fmt: skip
         credential = json.loads(cert.credential_json)
@@ -556,7 +559,7 @@ def test_the_date_and_code_inputs_carry_their_attributes(app: Flask) -> None:
     client = app.test_client()
     login(client, world.a.supervisor)
     with app.test_request_context():
-        from issuer.web import today_local
+        from issuer.webkit.pages import today_local
 
         today = today_local().isoformat()
     issued_on = _input(client.get("/certificaten/nieuw").get_data(as_text=True), "issued_on")

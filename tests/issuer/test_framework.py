@@ -22,8 +22,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from issuer import cli, documents, framework, services
+from issuer import cli
+from issuer.certificates import documents
+from issuer.certificates import services as cert_services
+from issuer.core import audit_log, errors
+from issuer.organisations import services as org_services
 from issuer.runtime import runtime
+from issuer.sector.framework import services as framework
 from issuer.store.db import alembic_config, session_scope
 from issuer.store.models import AuditEvent, Certificate, Competence, CompetenceProposal, FrameworkVersion
 from tests.issuer.conftest import World, login, post
@@ -58,8 +63,8 @@ def _in_tx(app: Flask, work: Any) -> Any:
 
 def _issue(app: Flask, world: World, code: str = "CIRC-SORTEREN") -> str:
     def work(session: Session) -> str:
-        org = services.get_org(session, world.a.slug)
-        cert = services.issue_certificate(session, runtime().context, org=org, competence_code=code, level="2",
+        org = org_services.get_org(session, world.a.slug)
+        cert = cert_services.issue_certificate(session, runtime().context, org=org, competence_code=code, level="2",
                                           actor="test", holder_name="Noor Bakker")  # fmt: skip
         return cert.public_id
 
@@ -102,7 +107,7 @@ def _certificate(app: Flask, public_id: str) -> tuple[dict[str, Any], str, bytes
     """The stored credential, its framework version, its PDF and whether our verifier accepts it."""
 
     def work(session: Session) -> tuple[dict[str, Any], str, bytes, bool]:
-        cert = services.get_certificate(session, public_id)
+        cert = cert_services.get_certificate(session, public_id)
         credential = json.loads(cert.credential_json)
         verified = verify_for_reader(session, runtime().settings, credential).result.verified
         return credential, cert.framework_version, documents.certificate_pdf(runtime().settings, cert), verified
@@ -136,7 +141,7 @@ def test_a_v1_certificate_renders_and_verifies_after_v2_retires_its_competence(
     public = app.test_client().get(f"/c/{old}").get_data(as_text=True)
     assert 'data-verification-status="valid"' in public and OLD_NAME in public
 
-    with pytest.raises(services.ServiceError) as refused:
+    with pytest.raises(errors.ServiceError) as refused:
         _issue(app, world, "CIRC-SORTEREN")
     assert refused.value.code == "retired_competence" and "retired" in refused.value.message
     form = post(staff, "/certificaten/nieuw", {"participant": str(world.a.participant_id),
@@ -194,12 +199,12 @@ def test_publishing_is_all_or_nothing(app: Flask, world: World, monkeypatch: pyt
     def failing_audit(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full while writing the audit event")
 
-    monkeypatch.setattr(services, "audit", failing_audit)
+    monkeypatch.setattr(audit_log, "audit", failing_audit)
     with pytest.raises(RuntimeError):
         _in_tx(app, lambda s: framework.publish(s, note="Kleding", actor="sector"))
     monkeypatch.undo()
     assert _state(app) == before
-    with pytest.raises(services.ServiceError) as refused:
+    with pytest.raises(errors.ServiceError) as refused:
         _issue(app, world, "CIRC-KLEDING-HERSTELLEN")
     assert refused.value.code == "unknown_competence"  # still only in the draft
 
@@ -210,7 +215,7 @@ def test_publishing_is_all_or_nothing(app: Flask, world: World, monkeypatch: pyt
 
     _in_tx(app, break_a_row)
     broken = _state(app)
-    with pytest.raises(services.ServiceError) as invalid:
+    with pytest.raises(errors.ServiceError) as invalid:
         _in_tx(app, lambda s: framework.publish(s, note="Kleding", actor="sector"))
     assert invalid.value.code == "invalid_framework" and "CIRC-INNAME" in invalid.value.message
     assert _state(app) == broken
@@ -220,14 +225,14 @@ def test_publishing_is_all_or_nothing(app: Flask, world: World, monkeypatch: pyt
 
 
 def test_a_published_version_never_changes(app: Flask, world: World) -> None:
-    with pytest.raises(services.ServiceError) as nothing:
+    with pytest.raises(errors.ServiceError) as nothing:
         _in_tx(app, lambda s: framework.publish(s, note="Leeg", actor="sector"))
     assert nothing.value.code == "no_draft"
     _in_tx(app, lambda s: framework.start_draft(s, actor="sector"))
-    with pytest.raises(services.ServiceError) as empty:
+    with pytest.raises(errors.ServiceError) as empty:
         _in_tx(app, lambda s: framework.publish(s, note="Leeg", actor="sector"))
     assert empty.value.code == "no_changes"
-    with pytest.raises(services.ServiceError) as twice:
+    with pytest.raises(errors.ServiceError) as twice:
         _in_tx(app, lambda s: framework.start_draft(s, actor="sector"))
     assert twice.value.code == "draft_exists"
     _in_tx(app, lambda s: framework.retire_competence(s, code="CIRC-UPCYCLEN", actor="sector"))
@@ -243,14 +248,16 @@ def test_a_published_version_never_changes(app: Flask, world: World) -> None:
         lambda s: framework.discard_draft(s, actor="x"),
     ]
     for attempt in attempts:
-        with pytest.raises(services.Conflict) as refused:
+        with pytest.raises(errors.Conflict) as refused:
             _in_tx(app, attempt)
         assert refused.value.code in ("version_published", "no_draft")
     assert _state(app) == before
 
 
 def _occupation_uri() -> str:
-    csv_text = (Path(framework.__file__).parent / "catalogue" / "esco-subset.csv").read_text("utf-8")
+    from issuer import catalogue
+
+    csv_text = (Path(catalogue.__file__).parent / "esco-subset.csv").read_text("utf-8")
     return next(line.split(",", 1)[0] for line in csv_text.splitlines() if line.startswith(OCCUPATION))
 
 
@@ -279,7 +286,7 @@ def test_bad_input_gets_a_specific_error_and_changes_nothing(
     _in_tx(app, lambda s: framework.start_draft(s, actor="sector"))
     before = _state(app)
     good = {"op": "reword", "code": "CIRC-UPCYCLEN", "name_nl": "Upcyclen (nieuw)"}
-    with pytest.raises(services.ServiceError) as refused:
+    with pytest.raises(errors.ServiceError) as refused:
         _in_tx(app, lambda s: framework.apply_changes(s, json.dumps({"changes": [good, change]}), actor="sector"))
     assert (refused.value.code, refused.value.field) == (code, field)
     assert refused.value.message.startswith("changes[1]")

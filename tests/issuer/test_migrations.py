@@ -10,7 +10,8 @@ from alembic import command
 from flask import Flask
 from sqlalchemy import text
 
-from issuer import services, store
+from issuer import store
+from issuer.certificates import services as cert_services
 from issuer.runtime import runtime
 from issuer.store.db import alembic_config, session_scope
 from tests.issuer.conftest import World
@@ -24,7 +25,7 @@ def test_the_migrations_frozen_short_code_matches_the_services() -> None:
     spec.loader.exec_module(module)
     for _ in range(200):
         public_id = secrets.token_urlsafe(16)
-        assert module._short_code(public_id) == services.short_code_for(public_id)
+        assert module._short_code(public_id) == cert_services.short_code_for(public_id)
 
 
 def test_down_to_0001_and_up_again_fills_in_every_short_code(app: Flask, world: World) -> None:

@@ -18,8 +18,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from werkzeug.test import TestResponse
 
-from issuer import services, tokens, web
+from issuer.accounts import views as account_views
 from issuer.app import create_app
+from issuer.certificates import services as cert_services
+from issuer.core import audit_log
+from issuer.organisations import services as org_services
+from issuer.organisations import tokens
+from issuer.participants import services as participant_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import AuditEvent, User
@@ -86,8 +91,8 @@ def test_readyz_reports_a_schema_behind_the_code(app: Flask) -> None:
 
 def test_readyz_names_the_organisation_whose_current_key_file_is_missing(app: Flask, world: World) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org = services.get_org(db, world.b.slug)
-        fragment = services.current_key(db, org).fragment
+        org = org_services.get_org(db, world.b.slug)
+        fragment = org_services.current_key(db, org).fragment
         keys_dir = runtime().settings.keys_dir
     (keys_dir / world.b.slug / f"{fragment}.pem").unlink()
     response = app.test_client().get("/readyz")
@@ -100,10 +105,10 @@ def test_readyz_names_the_organisation_whose_current_key_file_is_missing(app: Fl
 
 def test_readyz_only_looks_at_the_current_key_of_active_organisations(app: Flask, world: World) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org = services.get_org(db, world.a.slug)
-        old = services.current_key(db, org).fragment
-        services.rotate_key(db, runtime().context, org=org, actor="test")
-        services.get_org(db, world.b.slug).membership = "ended"
+        org = org_services.get_org(db, world.a.slug)
+        old = org_services.current_key(db, org).fragment
+        org_services.rotate_key(db, runtime().context, org=org, actor="test")
+        org_services.get_org(db, world.b.slug).membership = "ended"
         keys_dir = runtime().settings.keys_dir
     (keys_dir / world.a.slug / f"{old}.pem").unlink()  # retired: no longer needed to sign
     shutil.rmtree(keys_dir / world.b.slug)  # not a member any more: signs nothing
@@ -153,10 +158,10 @@ def _lines(stream: io.StringIO) -> list[dict[str, Any]]:
 def _personal_world(app: Flask) -> tuple[str, str, str]:
     """A holder with a recognisable name and e-mail address, a certificate, and an API token."""
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org = services.get_org(db, "kringloop-a")
-        person, code = services.add_participant(db, org=org, name=HOLDER, email=HOLDER_EMAIL, actor="test")
-        cert = services.issue_certificate(db, runtime().context, org=org, competence_code="CIRC-SORTEREN", level="2",
-                                          actor="test", participant=person)  # fmt: skip
+        org = org_services.get_org(db, "kringloop-a")
+        person, code = participant_services.add_participant(db, org=org, name=HOLDER, email=HOLDER_EMAIL, actor="test")
+        cert = cert_services.issue_certificate(db, runtime().context, org=org, competence_code="CIRC-SORTEREN",
+                                               level="2", actor="test", participant=person)  # fmt: skip
         _token, plaintext = tokens.create_token(db, org, "Koppeling", ["issue"], actor="test")
         return cert.public_id, code, plaintext
 
@@ -175,7 +180,7 @@ def test_each_request_logs_one_json_line_with_its_request_id_and_no_personal_dat
     responses.append(client.get(f"/portfolio/certificaat/{public_id}.json"))
     responses.append(client.get(f"/c/{public_id}?lang=en&naam={HOLDER}"))
     with app.app_context(), session_scope(runtime().sessions) as db:
-        signed = services.get_certificate(db, public_id).credential_json
+        signed = cert_services.get_certificate(db, public_id).credential_json
     responses.append(post(client, "/verify", {"tekst": signed}))
     responses.append(client.get(f"/api/v1/certificates/{public_id}", headers={"Authorization": f"Bearer {token}"}))
     api_headers = {"Authorization": f"Bearer {token}", "Cookie": "session=koekje-geheim"}
@@ -347,7 +352,7 @@ def test_every_blueprint_answers_with_the_security_headers(tmp_path: Path, base_
     app = sqlite_app(tmp_path, base_url=base_url)
     world = build_world(app)
     with app.app_context(), session_scope(runtime().sessions) as db:
-        _row, token = tokens.create_token(db, services.get_org(db, world.a.slug), "K", ["issue"], actor="test")
+        _row, token = tokens.create_token(db, org_services.get_org(db, world.a.slug), "K", ["issue"], actor="test")
     responses = _samples(app.test_client(), world, token)
     blueprints = {rule.endpoint.partition(".")[0] for rule in app.url_map.iter_rules()}
     assert blueprints <= {name.partition(".")[0] for name in responses}, "a blueprint without a sample"
@@ -404,35 +409,36 @@ def _fail_logins(client: FlaskClient, email: str, times: int) -> None:
 
 
 def test_a_lockout_is_audited_by_user_id_not_by_email(app: Flask, world: World) -> None:
-    _fail_logins(app.test_client(), world.a.supervisor, web.MAX_FAILED_LOGINS)
+    _fail_logins(app.test_client(), world.a.supervisor, account_views.MAX_FAILED_LOGINS)
     with app.app_context(), session_scope(runtime().sessions) as db:
         user = db.execute(select(User).where(User.email == world.a.supervisor)).scalar_one()
         events = db.execute(select(AuditEvent).where(AuditEvent.action == "user.locked")).scalars().all()
         assert [(e.actor, e.subject, e.organisation_id) for e in events] == [
-            (web.LOCKOUT_ACTOR, str(user.id), user.organisation_id)
+            (account_views.LOCKOUT_ACTOR, str(user.id), user.organisation_id)
         ]
         assert world.a.supervisor not in json.dumps(events[0].details) and user.locked_until is not None
-        assert services.verify_audit_chain(db) == []
+        assert audit_log.verify_audit_chain(db) == []
 
 
 def test_the_lock_and_its_audit_event_are_one_transaction(
     app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = app.test_client()
-    _fail_logins(client, world.a.supervisor, web.MAX_FAILED_LOGINS - 1)
-    real_audit = services.audit
+    _fail_logins(client, world.a.supervisor, account_views.MAX_FAILED_LOGINS - 1)
+    real_audit = audit_log.audit
 
     def failing_audit(*args: Any, **kwargs: Any) -> AuditEvent:
         if kwargs.get("action") == "user.locked":
             raise RuntimeError("the audit log is full")
         return real_audit(*args, **kwargs)
 
-    monkeypatch.setattr(services, "audit", failing_audit)
+    monkeypatch.setattr(audit_log, "audit", failing_audit)
     with pytest.raises(RuntimeError, match="audit log is full"):
         post(client, "/login", {"email": world.a.supervisor, "password": WRONG_PASSWORD})
     with app.app_context(), session_scope(runtime().sessions) as db:
         user = db.execute(select(User).where(User.email == world.a.supervisor)).scalar_one()
-        assert (user.failed_logins, user.locked_until) == (web.MAX_FAILED_LOGINS - 1, None)  # nothing half-written
+        # nothing half-written
+        assert (user.failed_logins, user.locked_until) == (account_views.MAX_FAILED_LOGINS - 1, None)
 
 
 # --- deployment files ---------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from credentials.pdf import extract_credentials
-from issuer import services
+from issuer.certificates import services as cert_services
+from issuer.organisations import services as org_services
+from issuer.participants import services as participant_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from issuer.store.models import AuditEvent, Certificate, Participant
@@ -37,10 +39,10 @@ class Holder:
 def _holder(app: Flask, world: World, name: str, competences: tuple[str, ...], *, org: str = "a") -> Holder:
     slug = world.a.slug if org == "a" else world.b.slug
     with app.app_context(), session_scope(runtime().sessions) as session:
-        organisation = services.get_org(session, slug)
-        person, code = services.add_participant(session, org=organisation, name=name, actor="test")
+        organisation = org_services.get_org(session, slug)
+        person, code = participant_services.add_participant(session, org=organisation, name=name, actor="test")
         issued = [
-            services.issue_certificate(
+            cert_services.issue_certificate(
                 session, runtime().context, org=organisation, competence_code=competence, level="2",
                 actor="test", participant=person, evidence=f"{name} deed het goed.",
             ).public_id
@@ -83,7 +85,7 @@ def test_wrong_unknown_and_erased_codes_get_one_and_the_same_answer(
 ) -> None:
     first, second = holders
     with app.app_context(), session_scope(runtime().sessions) as session:
-        services.erase_participant(session, participant=session.get(Participant, second.id), actor="test")
+        participant_services.erase_participant(session, participant=session.get(Participant, second.id), actor="test")
     answers = set()
     near_miss = first.code[:-1] + ("Z" if first.code[-1] != "Z" else "Y")  # one character off
     for code in ("AAAA-BBBB-CCCC-DDDD", near_miss, second.code, "x" * 200, "' OR 1=1 --"):
@@ -119,7 +121,7 @@ def test_a_holder_never_reaches_another_holders_certificates(app: Flask, holders
     assert post(client, f"/portfolio/certificaat/{theirs}/openbaar", {"shown": "0"}).status_code == 404
     assert count_rows(app) == before
     with app.app_context(), session_scope(runtime().sessions) as session:
-        assert services.get_certificate(session, theirs).public_page is True
+        assert cert_services.get_certificate(session, theirs).public_page is True
 
 
 def test_pages_without_a_portfolio_session_lead_to_the_code_form(app: Flask, holders: tuple[Holder, Holder]) -> None:
@@ -193,8 +195,8 @@ def test_revoked_certificates_are_listed_but_left_out_of_the_bundles(
     first, _ = holders
     revoked = first.certificates[1]
     with app.app_context(), session_scope(runtime().sessions) as session:
-        cert = services.get_certificate(session, revoked)
-        services.revoke(session, runtime().context, cert=cert, reason="Verkeerd niveau", actor="test")
+        cert = cert_services.get_certificate(session, revoked)
+        cert_services.revoke(session, runtime().context, cert=cert, reason="Verkeerd niveau", actor="test")
     client = app.test_client()
     open_portfolio(client, first.code)
     page = body(client.get("/portfolio"))

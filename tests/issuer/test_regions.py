@@ -26,8 +26,14 @@ from alembic import command
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
-from issuer import regions, services, store
+from issuer import store
+from issuer.accounts import services as account_services
+from issuer.certificates import services as cert_services
+from issuer.core import errors
+from issuer.organisations import services as org_services
+from issuer.participants import services as participant_services
 from issuer.runtime import runtime
+from issuer.sector.regions import services as regions
 from issuer.store.db import alembic_config, session_scope
 from issuer.store.models import AuditEvent, Participant, Region, Shop
 from tests.issuer.conftest import PASSWORD, login, post
@@ -66,17 +72,19 @@ def _generate(app: Flask) -> Generated:
     truth: dict[tuple[str, str, str, str], tuple[int, set[str]]] = defaultdict(lambda: (0, set()))
     totals: dict[tuple[str, str], tuple[int, set[str]]] = defaultdict(lambda: (0, set()))
     with app.app_context(), session_scope(rt.sessions) as db:
-        org1, _ = services.create_organisation(db, rt.context, slug="kringloop-gen-1", name="Kringloop Zeldzaam",
+        org1, _ = org_services.create_organisation(db, rt.context, slug="kringloop-gen-1", name="Kringloop Zeldzaam",
                                                actor="test")  # fmt: skip
-        org2, _ = services.create_organisation(db, rt.context, slug="kringloop-gen-2", name="Kringloop Uniek",
+        org2, _ = org_services.create_organisation(db, rt.context, slug="kringloop-gen-2", name="Kringloop Uniek",
                                                actor="test")  # fmt: skip
         shops = {
-            "rijnmond": services.add_shop(db, org=org1, name="Winkel Quokkastraat", actor="t", region="Rijnmond"),
-            "twente": services.add_shop(db, org=org2, name="Winkel Axolotlplein", actor="t", region="twente"),
-            "drenthe": services.add_shop(db, org=org1, name="Winkel Capibaraweg", actor="t", region="Drenthe"),
-            regions.UNKNOWN: services.add_shop(db, org=org2, name="Winkel Zonderregio", actor="t"),
+            "rijnmond": org_services.add_shop(db, org=org1, name="Winkel Quokkastraat", actor="t", region="Rijnmond"),
+            "twente": org_services.add_shop(db, org=org2, name="Winkel Axolotlplein", actor="t", region="twente"),
+            "drenthe": org_services.add_shop(db, org=org1, name="Winkel Capibaraweg", actor="t", region="Drenthe"),
+            regions.UNKNOWN: org_services.add_shop(db, org=org2, name="Winkel Zonderregio", actor="t"),
         }
-        services.add_user(db, email=SECTOR, name="Sector Beheer", password=PASSWORD, role="sector_admin", actor="t")
+        account_services.add_user(
+            db, email=SECTOR, name="Sector Beheer", password=PASSWORD, role="sector_admin", actor="t"
+        )
         counter = 0
 
         def person(shop: Shop) -> tuple[Participant, str]:
@@ -85,7 +93,7 @@ def _generate(app: Flask) -> Generated:
             name = f"Qzxv Vlinderbloem{counter:04d} Tjirpsma"
             names.add(name)
             org = org1 if shop.organisation_id == org1.id else org2
-            participant, _ = services.add_participant(db, org=org, name=name, actor="t", shop=shop)
+            participant, _ = participant_services.add_participant(db, org=org, name=name, actor="t", shop=shop)
             return participant, name
 
         def issue(  # noqa: PLR0917 - a test helper, read at the call sites
@@ -95,7 +103,7 @@ def _generate(app: Flask) -> Generated:
             shop = shops[region]
             org = org1 if shop.organisation_id == org1.id else org2
             moment = _month_noon(months_back, day)
-            cert = services.issue_certificate(
+            cert = cert_services.issue_certificate(
                 db, rt.context, org=org, competence_code=competence, level=level, actor="t",
                 participant=None if typed else who, holder_name=name if typed else None,
                 issued_on=moment, shop=shop,
@@ -133,10 +141,10 @@ def _generate(app: Flask) -> Generated:
             issue("twente", 4, "VAK-KLANTEN-HELPEN", "3", None, typed_name, typed=True)
         # A revoked certificate does not count.
         who, name = person(shops["twente"])
-        revoked = services.issue_certificate(db, rt.context, org=org2, competence_code="DIG-KASSA", level="3",
+        revoked = cert_services.issue_certificate(db, rt.context, org=org2, competence_code="DIG-KASSA", level="3",
                                              actor="t", participant=who, issued_on=_month_noon(4, 12),
                                              shop=shops["twente"])  # fmt: skip
-        services.revoke(db, rt.context, cert=revoked, reason="fout", actor="t")
+        cert_services.revoke(db, rt.context, cert=revoked, reason="fout", actor="t")
         public_ids.add(revoked.public_id)
         private = {"Kringloop Zeldzaam", "Kringloop Uniek", *(s.name for s in shops.values())}
     first = _month_noon(4, 1).astimezone(LOCAL).date().replace(day=1)
@@ -358,7 +366,7 @@ def test_a_bad_region_file_says_what_is_wrong_per_line_and_changes_nothing(
 
 def test_the_import_page_lists_the_problems_and_changes_nothing(app: Flask) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        services.add_user(db, email=SECTOR, name="Sector", password=PASSWORD, role="sector_admin", actor="t")
+        account_services.add_user(db, email=SECTOR, name="Sector", password=PASSWORD, role="sector_admin", actor="t")
     client = app.test_client()
     login(client, SECTOR)
     before = _region_state(app)
@@ -390,11 +398,11 @@ def _csrf(client: object) -> str:
 
 def test_a_region_in_use_cannot_be_removed(app: Flask) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org, _ = services.create_organisation(db, runtime().context, slug="kringloop-r", name="R", actor="t")
-        services.add_shop(db, org=org, name="Winkel", actor="t", region="Rijnmond")
-        services.add_user(db, email=SECTOR, name="Sector", password=PASSWORD, role="sector_admin", actor="t")
+        org, _ = org_services.create_organisation(db, runtime().context, slug="kringloop-r", name="R", actor="t")
+        org_services.add_shop(db, org=org, name="Winkel", actor="t", region="Rijnmond")
+        account_services.add_user(db, email=SECTOR, name="Sector", password=PASSWORD, role="sector_admin", actor="t")
     before = _region_state(app)
-    with pytest.raises(services.Conflict) as refused, app.app_context(), session_scope(runtime().sessions) as db:
+    with pytest.raises(errors.Conflict) as refused, app.app_context(), session_scope(runtime().sessions) as db:
         regions.remove_region(db, region=regions.get_region(db, "rijnmond"), actor="t")
     assert refused.value.code == "region_in_use"
     client = app.test_client()
@@ -409,11 +417,11 @@ def test_a_region_in_use_cannot_be_removed(app: Flask) -> None:
 
 def test_an_unknown_region_for_a_new_shop_is_refused(app: Flask) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org, _ = services.create_organisation(db, runtime().context, slug="kringloop-s", name="S", actor="t")
-        with pytest.raises(services.NotFound) as refused:
-            services.add_shop(db, org=org, name="Winkel", actor="t", region="Atlantis")
+        org, _ = org_services.create_organisation(db, runtime().context, slug="kringloop-s", name="S", actor="t")
+        with pytest.raises(errors.NotFound) as refused:
+            org_services.add_shop(db, org=org, name="Winkel", actor="t", region="Atlantis")
         assert refused.value.code == "unknown_region" and refused.value.field == "region"
-        shop = services.add_shop(db, org=org, name="Winkel 2", actor="t", region="Regio Gooi en Vechtstreek")
+        shop = org_services.add_shop(db, org=org, name="Winkel 2", actor="t", region="Regio Gooi en Vechtstreek")
         assert shop.labour_region is not None and shop.labour_region.code == "gooi-en-vechtstreek"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from issuer.spreadsheet import csv_bytes, safe_cell
+from issuer.core.spreadsheet import csv_bytes, safe_cell
 
 
 def test_cells_a_spreadsheet_would_run_as_formulas_get_an_apostrophe() -> None:

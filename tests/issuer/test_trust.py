@@ -2,7 +2,7 @@
 key and DID document, the signed trust list, and the sector admin's pages.
 
 Real databases (SQLite and PostgreSQL), real keys and signatures, the project's own
-verifier; time is moved by replacing ``services.now`` (every record's clock)."""
+verifier; time is moved by replacing ``basics.now`` (every record's clock)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,12 @@ from credentials.did import StaticDidResolver
 from credentials.jsonld import default_document_loader
 from credentials.proofs import add_proof
 from credentials.verify import REGISTERED_ISSUER, verify_credential
-from issuer import bulk, services, trust
+from issuer.bulk import services as bulk
+from issuer.certificates import services as cert_services
+from issuer.core import basics, errors
+from issuer.organisations import services as org_services
 from issuer.runtime import runtime
+from issuer.sector.trust import services as trust
 from issuer.store.db import alembic_config, aware_utc, session_scope
 from issuer.store.models import AuditEvent, Certificate, MembershipPeriod, Organisation
 from tests.issuer.conftest import World, csrf_token, login, post
@@ -37,7 +41,7 @@ DAY = timedelta(days=1)
 
 
 class Clock:
-    """``services.now`` for the test: a moment that the test moves on."""
+    """``basics.now`` for the test: a moment that the test moves on."""
 
     def __init__(self, start: datetime):
         self.moment = start
@@ -50,7 +54,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     start = datetime.now(UTC).replace(microsecond=0) - 20 * DAY
     clock = Clock(start)
-    monkeypatch.setattr(services, "now", clock)
+    monkeypatch.setattr(basics, "now", clock)
     monkeypatch.setattr(proofs, "utcnow", clock)  # the proofs' "created" too
     return clock
 
@@ -62,7 +66,7 @@ def db(app: Flask) -> Iterator[Session]:
 
 
 def _issue(session: Session, org: Organisation, holder: str) -> Certificate:
-    return services.issue_certificate(session, runtime().context, org=org, competence_code="CIRC-SORTEREN",
+    return cert_services.issue_certificate(session, runtime().context, org=org, competence_code="CIRC-SORTEREN",
                                       level="2", actor="test", holder_name=holder)  # fmt: skip
 
 
@@ -71,8 +75,8 @@ def _signed_later(session: Session, cert: Certificate, moment: datetime) -> dict
     document = json.loads(cert.credential_json)
     del document["proof"]
     document["id"] = document["id"][:-4] + "beef"
-    key = services.load_signing_key(
-        runtime().context, cert.organisation, services.current_key(session, cert.organisation)
+    key = org_services.load_signing_key(
+        runtime().context, cert.organisation, org_services.current_key(session, cert.organisation)
     )
     return add_proof(document, key=key, document_loader=default_document_loader(), created=moment)
 
@@ -90,7 +94,7 @@ def _published_decision(
     published = json.loads(json.dumps(trust.sign_trust_list(session, runtime().context, now=now)))
     sector = sector_did_document(session, runtime().settings)
     verified = verify_trust_list(published, sector_did_document=sector, now=now)
-    result = verify_credential(credential, resolver=StaticDidResolver([services.did_document(session, org)]),
+    result = verify_credential(credential, resolver=StaticDidResolver([org_services.did_document(session, org)]),
                                trust_registry=TrustListRegistry(verified.members), now=now)  # fmt: skip
     check = result.check(REGISTERED_ISSUER)
     return check.outcome.value, check.code
@@ -98,14 +102,14 @@ def _published_decision(
 
 def test_suspension_and_end_judge_each_signature_by_its_own_moment(app: Flask, clock: Clock, db: Session) -> None:
     ctx = runtime().context
-    org, _ = services.create_organisation(db, ctx, slug="kringloop-periode", name="Kringloop Periode", actor="test")
+    org, _ = org_services.create_organisation(db, ctx, slug="kringloop-periode", name="Kringloop Periode", actor="test")
     clock.moment += DAY
     before = _issue(db, org, "Sam de Vries")
     before_json = json.loads(before.credential_json)
 
     clock.moment += DAY
     trust.change_membership(db, org=org, action="suspend", reason="Keurmerk verlopen", actor="sector")
-    with pytest.raises(services.Forbidden) as refused:
+    with pytest.raises(errors.Forbidden) as refused:
         _issue(db, org, "Iemand Anders")
     assert refused.value.code == "org_not_active"
     clock.moment += DAY
@@ -151,8 +155,8 @@ def test_the_verify_page_says_in_plain_words_why_a_signature_does_not_count(
     app: Flask, clock: Clock, world: World
 ) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
-        org = services.get_org(db, world.a.slug)
-        cert = services.get_certificate(db, world.a.certificate)
+        org = org_services.get_org(db, world.a.slug)
+        cert = cert_services.get_certificate(db, world.a.certificate)
         clock.moment = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
         trust.change_membership(db, org=org, action="suspend", reason="Onderzoek", actor="sector")
         clock.moment += timedelta(minutes=10)
@@ -173,18 +177,18 @@ def test_a_running_bulk_job_stops_storing_when_the_membership_is_suspended(tmp_p
     with app.app_context():
         rt = runtime()
         with session_scope(rt.sessions) as db:
-            services.create_organisation(db, rt.context, slug="kringloop-bulk", name="Kringloop Bulk", actor="test")
+            org_services.create_organisation(db, rt.context, slug="kringloop-bulk", name="Kringloop Bulk", actor="test")
         rows = bulk.parse_csv(("holder_name,competence,level\n" + "".join(
             f"Deelnemer {i},CIRC-SORTEREN,1\n" for i in range(bulk.BATCH + 20))).encode()).rows  # fmt: skip
 
         def progress(done: int, _total: int) -> None:
             if done >= bulk.BATCH:  # after the first batch was stored: the sector suspends
                 with session_scope(rt.sessions) as db:
-                    org = services.get_org(db, "kringloop-bulk")
+                    org = org_services.get_org(db, "kringloop-bulk")
                     if org.membership == "active":
                         trust.change_membership(db, org=org, action="suspend", reason="Test", actor="sector")
 
-        with pytest.raises(services.Forbidden) as stopped:
+        with pytest.raises(errors.Forbidden) as stopped:
             bulk.issue_rows(rt, "kringloop-bulk", rows, actor="test", progress=progress, workers=0)
         assert stopped.value.code == "org_not_active"
         with session_scope(rt.sessions) as db:
@@ -199,12 +203,12 @@ def test_trust_list_verifies_and_any_tampering_breaks_its_signature(app: Flask, 
     ctx = runtime().context
     key, created = trust.ensure_sector_key(db, ctx, actor="test")
     assert created and trust.ensure_sector_key(db, ctx, actor="test") == (key, False)
-    trust.change_membership(db, org=services.get_org(db, world.b.slug), action="suspend", reason="x", actor="s")
+    trust.change_membership(db, org=org_services.get_org(db, world.b.slug), action="suspend", reason="x", actor="s")
     signed = trust.sign_trust_list(db, ctx)
     sector = sector_did_document(db, runtime().settings)
     assert sector["id"] == "did:web:certificaten.test" == signed["issuer"]
     verified = verify_trust_list(signed, sector_did_document=sector)
-    a, b = (services.get_org(db, s).did for s in (world.a.slug, world.b.slug))
+    a, b = (org_services.get_org(db, s).did for s in (world.a.slug, world.b.slug))
     assert verified.members[a].current_status == "active"
     assert [p.status for p in verified.members[b].periods] == ["active", "suspended"]
     assert "Deelnemer" not in json.dumps(signed) and "@example.org" not in json.dumps(signed)
@@ -224,7 +228,7 @@ def test_trust_list_verifies_and_any_tampering_breaks_its_signature(app: Flask, 
             verify_trust_list(tampered(change), sector_did_document=sector)
         assert broken.value.code == "valid_signature:invalid_signature"
     # Another key than the sector's: refused, even with a good signature.
-    other = services.did_document(db, services.get_org(db, world.a.slug))
+    other = org_services.did_document(db, org_services.get_org(db, world.a.slug))
     with pytest.raises(TrustListError):
         verify_trust_list(signed, sector_did_document=other)
     # After rotation the old list still verifies (the old key stays in the DID document).
@@ -238,8 +242,8 @@ def test_trust_list_verifies_and_any_tampering_breaks_its_signature(app: Flask, 
 def test_the_public_documents_are_served_with_short_caching(app: Flask, world: World) -> None:
     with app.app_context(), session_scope(runtime().sessions) as db:
         trust.ensure_sector_key(db, runtime().context, actor="test")
-        trust.change_membership(db, org=services.get_org(db, world.b.slug), action="end", reason="x", actor="s")
-        a_did = services.get_org(db, world.a.slug).did
+        trust.change_membership(db, org=org_services.get_org(db, world.b.slug), action="end", reason="x", actor="s")
+        a_did = org_services.get_org(db, world.a.slug).did
     client = app.test_client()
     did = client.get("/.well-known/did.json")
     assert did.status_code == 200 and did.json is not None and did.json["id"] == "did:web:certificaten.test"
@@ -267,7 +271,7 @@ def test_migration_0004_backfills_the_periods_from_the_old_columns(app: Flask, w
                 connection.execute(text("UPDATE organisations SET membership = 'suspended', membership_changed_at = :c "
                                         "WHERE slug = :slug"), {"c": changed, "slug": world.b.slug})  # fmt: skip
     with app.app_context(), session_scope(runtime().sessions) as db:
-        a, b = (services.get_org(db, s) for s in (world.a.slug, world.b.slug))
+        a, b = (org_services.get_org(db, s) for s in (world.a.slug, world.b.slug))
         assert a.quality_mark == b.quality_mark == "geen"
         periods = [(p.status, aware_utc(p.started_at), aware_utc(p.ended_at))
                    for p in periods_of(db, b)]  # fmt: skip
@@ -324,10 +328,10 @@ def test_admit_suspend_reinstate_and_end_through_the_pages(app: Flask, world: Wo
     response = post(client, "/sector/organisaties/nieuw", ADMIT)
     assert response.status_code == 302 and response.headers["Location"] == "/sector/organisaties/kringloop-gamma"
     with app.app_context(), session_scope(runtime().sessions) as db:
-        gamma = services.get_org(db, "kringloop-gamma")
+        gamma = org_services.get_org(db, "kringloop-gamma")
         assert (gamma.quality_mark, gamma.membership) == ("erkend", "active")
         assert gamma.did == "did:web:certificaten.test:orgs:kringloop-gamma"
-        assert len(services.org_keys(db, gamma)) == 1
+        assert len(org_services.org_keys(db, gamma)) == 1
     page = client.get("/sector/organisaties/kringloop-gamma").get_data(as_text=True)
     assert "Erkend" in page and "Lidmaatschap schorsen" in page and "key-" in page
 
@@ -347,7 +351,7 @@ def test_admit_suspend_reinstate_and_end_through_the_pages(app: Flask, world: Wo
         done = post(client, f"{url}/{path}", {"reason": "Besluit bestuur", "confirm_membership": "yes"})
         assert done.status_code == 302
         with app.app_context(), session_scope(runtime().sessions) as db:
-            assert services.get_org(db, "kringloop-gamma").membership == state
+            assert org_services.get_org(db, "kringloop-gamma").membership == state
     history = client.get(f"{url}?lang=en").get_data(as_text=True)
     assert history.count("Besluit bestuur") == 3 and "Reinstate the membership" in history
     assert post(client, f"{url}/keurmerk", {"quality_mark": "in_aanvraag"}).status_code == 302

@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from issuer import bulk
+from issuer.bulk import services as bulk
 from tests.support import ROOT, cli, free_port, service_env, stored_certificates
 
 HEADER = "holder_name,competence,level,evidence,issued_on,external_ref"

@@ -27,8 +27,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from issuer import services
+from issuer.accounts import services as account_services
 from issuer.app import create_app
+from issuer.certificates import services as cert_services
+from issuer.organisations import services as org_services
+from issuer.participants import services as participant_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 from tests.support import make_settings
@@ -74,7 +77,7 @@ def issued(app: Flask) -> dict[str, Any]:
     """One member organisation with a shop, a participant and one certificate per verdict."""
     with app.app_context(), session_scope(runtime().sessions) as session:
         ctx = runtime().context
-        org, _ = services.create_organisation(
+        org, _ = org_services.create_organisation(
             session,
             ctx,
             slug=ORG["slug"],
@@ -84,17 +87,19 @@ def issued(app: Flask) -> dict[str, Any]:
             contact_phone=ORG["contact_phone"],
             website=ORG["website"],
         )
-        shop = services.add_shop(session, org=org, name=SHOP, actor="test", city="Utrecht")
-        supervisor, _ = services.add_user(session, email=SUPERVISOR["email"], name=SUPERVISOR["name"],
+        shop = org_services.add_shop(session, org=org, name=SHOP, actor="test", city="Utrecht")
+        supervisor, _ = account_services.add_user(session, email=SUPERVISOR["email"], name=SUPERVISOR["name"],
                                           password="Kringloop-test-2026!", role="supervisor", actor="test",
                                           org=org, shop=shop)  # fmt: skip
-        person, _ = services.add_participant(
+        person, _ = participant_services.add_participant(
             session, org=org, name=PARTICIPANT["name"], actor="test", email=PARTICIPANT["email"], shop=shop
         )
-        leaver, _ = services.add_participant(session, org=org, name="Erik Verwijderd", actor="test", shop=shop)
+        leaver, _ = participant_services.add_participant(
+            session, org=org, name="Erik Verwijderd", actor="test", shop=shop
+        )
 
         def issue(participant: Any = person, **kwargs: Any) -> Any:
-            return services.issue_certificate(session, ctx, org=org, competence_code="CIRC-SORTEREN", level="2",
+            return cert_services.issue_certificate(session, ctx, org=org, competence_code="CIRC-SORTEREN", level="2",
                                               actor="test", participant=participant,
                                               evidence="Sorteert zelfstandig.", supervisor=supervisor, shop=shop,
                                               **kwargs)  # fmt: skip
@@ -103,15 +108,15 @@ def issued(app: Flask) -> dict[str, Any]:
         valid = issue()
         dated = issue(issued_on=DATED_ISSUED_ON, valid_until=DATED_VALID_UNTIL)
         revoked = issue()
-        services.revoke(session, ctx, cert=revoked, reason="Ten onrechte uitgegeven", actor="test")
+        cert_services.revoke(session, ctx, cert=revoked, reason="Ten onrechte uitgegeven", actor="test")
         suspended = issue()
-        services.suspend(session, ctx, cert=suspended, reason="Onderzoek", actor="test")
+        cert_services.suspend(session, ctx, cert=suspended, reason="Onderzoek", actor="test")
         expired = issue(issued_on=now - timedelta(days=400), valid_until=now - timedelta(days=30))
         withdrawn = issue()
         withdrawn.public_page = False
         erased = issue(participant=leaver)
         erased_entry = _entry(erased)  # the file the holder keeps (before the erasure)
-        services.erase_participant(session, participant=leaver, actor="test")
+        participant_services.erase_participant(session, participant=leaver, actor="test")
         session.flush()
         data: dict[str, Any] = {
             "organisation": {**ORG, "did": org.did},

@@ -58,29 +58,32 @@ def _tools() -> str:
 
 def _holder_code(app: Flask) -> str:
     """A holder of the organisation in ``issued``, with two certificates; their personal code."""
-    from issuer import services
+    from issuer.certificates import services as cert_services
+    from issuer.organisations import services as org_services
+    from issuer.participants import services as participant_services
     from issuer.runtime import runtime
     from issuer.store.db import session_scope
 
     with app.app_context(), session_scope(runtime().sessions) as session:
-        org = services.get_org(session, "kringloop-delta")
-        person, code = services.add_participant(session, org=org, name="Çelik Ødegård", actor="test")
+        org = org_services.get_org(session, "kringloop-delta")
+        person, code = participant_services.add_participant(session, org=org, name="Çelik Ødegård", actor="test")
         for competence in ("DIG-KASSA", "VAK-TILLEN"):
-            services.issue_certificate(session, runtime().context, org=org, competence_code=competence, level="1",
+            cert_services.issue_certificate(session, runtime().context, org=org, competence_code=competence, level="1",
                                        actor="test", participant=person)  # fmt: skip
         return code
 
 
 def _portfolio_pdf(app: Flask, issued: dict[str, Any]) -> bytes:
     from credentials.pdf import render_portfolio_pdf
-    from issuer import documents, services
+    from issuer.certificates import documents
+    from issuer.certificates import services as cert_services
     from issuer.runtime import runtime
     from issuer.store.db import session_scope
 
     with app.app_context(), session_scope(runtime().sessions) as session:
         sheets = [
             documents.sheet_for(
-                runtime().settings, services.get_certificate(session, issued["certificates"][n]["public_id"])
+                runtime().settings, cert_services.get_certificate(session, issued["certificates"][n]["public_id"])
             )
             for n in ("valid", "revoked", "expired")
         ]

@@ -61,7 +61,10 @@ from credentials.keys import Ed25519Multikey
 from credentials.proofs import add_proof
 from credentials.timeutil import format_datetime
 from issuer import cli as issuer_cli
-from issuer import services
+from issuer.certificates import services as cert_services
+from issuer.core import basics
+from issuer.core import identity as core_identity
+from issuer.organisations import services as org_services
 from issuer.runtime import Runtime
 from issuer.store.db import session_scope
 from issuer.store.models import Organisation, SigningKey
@@ -132,7 +135,7 @@ class World:
 def services_clock(moment: datetime) -> Iterator[None]:
     """Run the services as if it were ``moment`` (issue dates, key and membership times)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(services, "now", lambda: moment)
+        mp.setattr(basics, "now", lambda: moment)
         yield
 
 
@@ -151,7 +154,7 @@ def _build_world(app: Flask, files: Path) -> World:
     orgs: dict[str, Organisation] = {}
 
     def issue(letter: str, name: str, holder: str = "Renée Nguyễn", **kw: Any) -> Any:
-        cert = services.issue_certificate(session, ctx, org=orgs[letter], competence_code="CIRC-SORTEREN",
+        cert = cert_services.issue_certificate(session, ctx, org=orgs[letter], competence_code="CIRC-SORTEREN",
                                           level="2", actor="test", holder_name=holder, **kw)  # fmt: skip
         certs[name] = json.loads(cert.credential_json)
         public_ids[name] = cert.public_id
@@ -160,20 +163,20 @@ def _build_world(app: Flask, files: Path) -> World:
     with session_scope(rt.sessions) as session:
         with services_clock(now - 60 * DAY):
             for letter in "abcd":
-                orgs[letter], _ = services.create_organisation(
+                orgs[letter], _ = org_services.create_organisation(
                     session, ctx, slug=f"kringloop-{letter}", name=f"Kringloop {letter.upper()}", actor="test",
                     contact_email=f"info@kringloop-{letter}.example", website=f"https://kringloop-{letter}.example",
                 )  # fmt: skip
-        keys["b_first"] = _load_key(rt, orgs["b"], services.current_key(session, orgs["b"]))
-        keys["d_first"] = _load_key(rt, orgs["d"], services.current_key(session, orgs["d"]))
+        keys["b_first"] = _load_key(rt, orgs["b"], org_services.current_key(session, orgs["b"]))
+        keys["d_first"] = _load_key(rt, orgs["d"], org_services.current_key(session, orgs["d"]))
         with services_clock(now - 10 * DAY):
             issue("b", "b_before_rotation")
             issue("c", "c_before_suspension")
             issue("d", "d_before_compromise")
         with services_clock(now - 5 * DAY):
-            services.rotate_key(session, ctx, org=orgs["b"], actor="test")
+            org_services.rotate_key(session, ctx, org=orgs["b"], actor="test")
         with services_clock(now - 3 * DAY):
-            [(_, reissued)] = services.mark_compromised(
+            [(_, reissued)] = cert_services.mark_compromised(
                 session, ctx, org=orgs["d"], fragment=keys["d_first"].id.split("#")[1], actor="test"
             )
             assert reissued is not None
@@ -184,23 +187,23 @@ def _build_world(app: Flask, files: Path) -> World:
         issue("a", "a_genuine")
         issue("a", "a_expired", issued_on=now - 400 * DAY, valid_until=now - 30 * DAY)
         revoked = issue("a", "a_revoked")
-        services.revoke(session, ctx, cert=revoked, reason="Ten onrechte uitgegeven", actor="test")
+        cert_services.revoke(session, ctx, cert=revoked, reason="Ten onrechte uitgegeven", actor="test")
         suspended = issue("a", "a_suspended")
-        services.suspend(session, ctx, cert=suspended, reason="Onderzoek", actor="test")
+        cert_services.suspend(session, ctx, cert=suspended, reason="Onderzoek", actor="test")
         issue("b", "b_genuine", holder="Jan de Vries")
         for letter in "abc":
-            keys[letter] = _load_key(rt, orgs[letter], services.current_key(session, orgs[letter]))
+            keys[letter] = _load_key(rt, orgs[letter], org_services.current_key(session, orgs[letter]))
         dids = {letter: org.did for letter, org in orgs.items()}
-        did_documents = {letter: services.did_document(session, org) for letter, org in orgs.items()}
+        did_documents = {letter: org_services.did_document(session, org) for letter, org in orgs.items()}
         status_lists = [
-            services.status_list_document(session, slug=org.slug, sequence=1, purpose=purpose)
+            org_services.status_list_document(session, slug=org.slug, sequence=1, purpose=purpose)
             for org in orgs.values()
             for purpose in ("revocation", "suspension")
         ]
     keys["did_key"] = Ed25519Multikey.generate()
     keys["web_outsider"] = Ed25519Multikey.generate(controller="did:web:kringloop-nep.example", fragment="key-1")
     keys["web_lookalike"] = Ed25519Multikey.generate(
-        controller=services.org_did(rt.settings, "kringloop-nep"), fragment="key-1"
+        controller=core_identity.org_did(rt.settings, "kringloop-nep"), fragment="key-1"
     )
     keys["a_unlisted"] = Ed25519Multikey.generate(controller=dids["a"], fragment="key-extra")
     keys["a_impostor"] = Ed25519Multikey.generate(controller=dids["a"], fragment=keys["a"].id.split("#")[1])

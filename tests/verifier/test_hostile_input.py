@@ -38,7 +38,8 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
-from issuer import services
+from issuer.certificates import services as cert_services
+from issuer.organisations import services as org_services
 from issuer.runtime import Runtime
 from issuer.store.db import session_scope
 from tests.support import make_settings, migrated_app, postgres_schema
@@ -85,10 +86,10 @@ def hostile(hostile_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
     app = migrated_app(make_settings(tmp, hostile_database), config)
     rt: Runtime = app.extensions["credentials"]
     with session_scope(rt.sessions) as session:
-        org, _ = services.create_organisation(
+        org, _ = org_services.create_organisation(
             session, rt.context, slug="kringloop-h", name="Kringloop H", actor="test", contact_email="h@example.org"
         )
-        cert = services.issue_certificate(
+        cert = cert_services.issue_certificate(
             session,
             rt.context,
             org=org,

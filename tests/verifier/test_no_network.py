@@ -18,7 +18,9 @@ SCRIPT = textwrap.dedent(
     """
     import copy, json, sys, tempfile
     from pathlib import Path
-    from issuer import services
+    from issuer.certificates import services as cert_services
+    from issuer.organisations import services as org_services
+    from issuer.sector.framework import competences
     from issuer.runtime import build_runtime
     from issuer.store.settings import Settings
     from issuer.store.db import session_scope, upgrade
@@ -30,9 +32,9 @@ SCRIPT = textwrap.dedent(
     rt = build_runtime(settings)
     upgrade(rt.engine)
     with session_scope(rt.sessions) as session:
-        services.sync_catalogue(session)
-        org, _ = services.create_organisation(session, rt.context, slug="a", name="A", actor="t")
-        cert = services.issue_certificate(session, rt.context, org=org, competence_code="CIRC-SORTEREN",
+        competences.sync_catalogue(session)
+        org, _ = org_services.create_organisation(session, rt.context, slug="a", name="A", actor="t")
+        cert = cert_services.issue_certificate(session, rt.context, org=org, competence_code="CIRC-SORTEREN",
                                           level="1", holder_name="X", actor="t")
         genuine = json.loads(cert.credential_json)
 

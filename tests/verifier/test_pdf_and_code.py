@@ -21,7 +21,8 @@ from flask.testing import FlaskClient
 from reportlab.pdfgen.canvas import Canvas
 
 from credentials.pdf import render_certificate_pdf, render_portfolio_pdf
-from issuer import documents, services
+from issuer.certificates import documents
+from issuer.certificates import services as cert_services
 from issuer.runtime import runtime
 from issuer.store.db import session_scope
 
@@ -47,7 +48,7 @@ def sheets(app: Flask, issued: dict[str, Any], *names: str) -> list[Any]:
     with app.app_context(), session_scope(runtime().sessions) as session:
         return [
             documents.sheet_for(
-                runtime().settings, services.get_certificate(session, issued["certificates"][n]["public_id"])
+                runtime().settings, cert_services.get_certificate(session, issued["certificates"][n]["public_id"])
             )
             for n in names
         ]
@@ -115,7 +116,7 @@ def test_pdfs_without_a_readable_certificate_are_explained(
 
 def test_the_short_code_leads_to_the_certificate(app: Flask, issued: dict[str, Any], reader: FlaskClient) -> None:
     public_id = issued["certificates"]["valid"]["public_id"]
-    code = services.short_code_for(public_id)
+    code = cert_services.short_code_for(public_id)
     assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", code)
     assert "Code van een certificaat typen" in reader.get("/controleren").get_data(as_text=True)
     for typed in (code, code.lower(), code.replace("-", " "), f"  {code.replace('-', '')}  "):
@@ -138,9 +139,9 @@ def test_unknown_and_malformed_codes_are_told_apart_politely(reader: FlaskClient
 def test_the_stored_short_code_is_the_printed_one(app: Flask, issued: dict[str, Any]) -> None:
     with app.app_context(), session_scope(runtime().sessions) as session:
         for entry in issued["certificates"].values():
-            cert = services.get_certificate(session, entry["public_id"])
-            assert cert.short_code == services.short_code_for(cert.public_id)
-            assert services.find_by_short_code(session, cert.short_code.lower()) is cert
+            cert = cert_services.get_certificate(session, entry["public_id"])
+            assert cert.short_code == cert_services.short_code_for(cert.public_id)
+            assert cert_services.find_by_short_code(session, cert.short_code.lower()) is cert
     (sheet,) = sheets(app, issued, "valid")
-    assert sheet.short_code == services.short_code_for(issued["certificates"]["valid"]["public_id"])
+    assert sheet.short_code == cert_services.short_code_for(issued["certificates"]["valid"]["public_id"])
     assert json.loads(sheet.credential_json) == issued["certificates"]["valid"]["credential"]

@@ -33,8 +33,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from issuer import cli as issuer_cli
-from issuer import services
 from issuer.app import create_app
+from issuer.certificates import services as cert_services
+from issuer.core import basics, errors
+from issuer.organisations import services as org_services
 from issuer.runtime import Runtime, build_runtime, runtime
 from issuer.store.db import DatabaseUnavailable, session_scope
 from issuer.store.models import AuditEvent, Certificate, Organisation, SigningKey, StatusList
@@ -160,7 +162,7 @@ def test_verifier_runtime_has_no_key_store(verifier_runtime: Runtime, filled: Fi
     assert verifier_runtime.verifier_only
     assert verifier_runtime.context.keystore is None
     assert any(filled.settings.keys_dir.rglob("*.pem")), "the full service's keys exist next to it"
-    with pytest.raises(services.Forbidden) as refused:
+    with pytest.raises(errors.Forbidden) as refused:
         verifier_runtime.context.signing_store()
     assert refused.value.code == "no_keys"
 
@@ -170,29 +172,29 @@ def test_verifier_runtime_cannot_issue_revoke_or_rotate(verifier_runtime: Runtim
     ctx = verifier_runtime.context
     valid = filled.issued["certificates"]["valid"]["public_id"]
     attempts: dict[str, Callable[[Session], object]] = {
-        "issue": lambda session: services.issue_certificate(
-            session, ctx, org=services.get_org(session, ORG["slug"]), competence_code="CIRC-SORTEREN", level="2",
+        "issue": lambda session: cert_services.issue_certificate(
+            session, ctx, org=org_services.get_org(session, ORG["slug"]), competence_code="CIRC-SORTEREN", level="2",
             actor="attacker", holder_name="Piet Jansen"),
-        "revoke": lambda session: services.revoke(
-            session, ctx, cert=services.get_certificate(session, valid), reason="weg", actor="attacker"),
-        "suspend": lambda session: services.suspend(
-            session, ctx, cert=services.get_certificate(session, valid), reason="weg", actor="attacker"),
-        "rotate": lambda session: services.rotate_key(
-            session, ctx, org=services.get_org(session, ORG["slug"]), actor="attacker"),
+        "revoke": lambda session: cert_services.revoke(
+            session, ctx, cert=cert_services.get_certificate(session, valid), reason="weg", actor="attacker"),
+        "suspend": lambda session: cert_services.suspend(
+            session, ctx, cert=cert_services.get_certificate(session, valid), reason="weg", actor="attacker"),
+        "rotate": lambda session: org_services.rotate_key(
+            session, ctx, org=org_services.get_org(session, ORG["slug"]), actor="attacker"),
     }  # fmt: skip
     for name, attempt in attempts.items():
         # Issuing and rotating stop at the missing key store; revoking and suspending change
         # the row first, so the read-only database may refuse before the key store is asked.
-        refusals = (services.Forbidden, DatabaseUnavailable, DBAPIError)
+        refusals = (errors.Forbidden, DatabaseUnavailable, DBAPIError)
         with pytest.raises(refusals) as refused, session_scope(verifier_runtime.sessions) as session:
             attempt(session)
-        if name in ("issue", "rotate") or isinstance(refused.value, services.Forbidden):
-            assert isinstance(refused.value, services.Forbidden) and refused.value.code == "no_keys", name
+        if name in ("issue", "rotate") or isinstance(refused.value, errors.Forbidden):
+            assert isinstance(refused.value, errors.Forbidden) and refused.value.code == "no_keys", name
     assert counts(filled.app) == before
     with session_scope(verifier_runtime.sessions) as session:
         credential = filled.issued["certificates"]["valid"]["credential"]
         assert verify_for_reader(session, verifier_runtime.settings, credential).verdict == "valid"
-        cert = services.get_certificate(session, valid)
+        cert = cert_services.get_certificate(session, valid)
         assert cert.revoked_at is None and cert.suspended_at is None
 
 
@@ -212,11 +214,11 @@ def test_verifier_database_is_read_only(verifier_runtime: Runtime, filled: Fille
     # Through the services too (the organisation insert is refused by the database).
     with pytest.raises((DBAPIError, DatabaseUnavailable)), session_scope(verifier_runtime.sessions) as session:
         session.add(Organisation(slug="nep", name="Nep", did="did:web:nep", membership="active",
-                                 member_since=services.now(), created_at=services.now()))  # fmt: skip
+                                 member_since=basics.now(), created_at=basics.now()))  # fmt: skip
         session.flush()
     assert counts(filled.app) == before
     with filled.app.app_context(), session_scope(runtime().sessions) as session:
-        assert services.get_certificate(session, valid).public_page is True
+        assert cert_services.get_certificate(session, valid).public_page is True
         assert all(k.compromised_at is None for k in session.execute(select(SigningKey)).scalars())
     if filled.settings.is_sqlite:
         # Not even after switching SQLite's own guard off: the file itself is opened read-only.
