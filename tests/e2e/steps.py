@@ -27,6 +27,11 @@ def say(key: str, language: str = "nl", **params: Any) -> str:
     return i18n.translate(key, language, **params)
 
 
+def say_count(one: str, other: str, number: int, language: str = "nl", **params: Any) -> str:
+    """The service's singular or plural text for ``number`` (``{count}`` filled in)."""
+    return i18n.translate_plural(one, other, number, language, **params)
+
+
 def exact(key: str, language: str = "nl", **params: Any) -> re.Pattern[str]:
     """A pattern matching the whole of the service's text for ``key`` (for accessible names)."""
     return re.compile("^" + re.escape(say(key, language, **params)) + "$")

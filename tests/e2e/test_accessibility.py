@@ -32,7 +32,7 @@ from issuer.ops.demo import DEMO_ADMIN, DEMO_HOLDER_CODE, DEMO_ORG, DEMO_SECTOR_
 from tests.e2e.browser import axe_findings, errors_not_tied_to_fields, require_axe, unlabelled_fields
 from tests.e2e.conftest import new_context
 from tests.e2e.paper import altered_pdf
-from tests.e2e.steps import add_participant, download, log_in, open_portfolio, say
+from tests.e2e.steps import add_participant, download, log_in, open_portfolio, say, say_count
 from tests.support import cli, make_settings
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def world(browser: Browser, service: Service, tmp_path_factory: pytest.TempPathF
     supervisor.goto("/meerdere-certificaten")
     supervisor.get_by_label(re.compile(say("bulk.field.file"))).set_input_files(str(files_made["csv"]))
     supervisor.get_by_role("button", name=say("bulk.submit")).click()
-    supervisor.get_by_role("button", name=say("bulk.preview.confirm", count=2)).click()
+    supervisor.get_by_role("button", name=say_count("bulk.preview.confirm.one", "bulk.preview.confirm", 2)).click()
     supervisor.wait_for_url(re.compile(r"/meerdere-certificaten/[^/]+$"))
     job_id = supervisor.url.rsplit("/", 1)[1]
     # The framework's draft editor and a proposal (the demo organisation proposes one):
