@@ -359,3 +359,36 @@ def test_admit_suspend_reinstate_and_end_through_the_pages(app: Flask, world: Wo
     staff = app.test_client()
     login(staff, world.a.admin)
     assert post(staff, f"{url}/herstellen", {"reason": "x", "confirm_membership": "yes"}).status_code == 403
+
+
+def test_a_verifier_alone_serves_the_trust_list_the_full_service_published(app: Flask, world: World) -> None:
+    from verifier.app import create_verifier_app
+
+    verifier = create_verifier_app({"TESTING": True}, settings=runtime_settings(app))
+    try:
+        alone = verifier.test_client()
+        assert alone.get(TRUST_LIST_PATH).status_code == 404  # nothing published yet
+        with app.app_context(), session_scope(runtime().sessions) as db:
+            trust.ensure_sector_key(db, runtime().context, actor="test")
+        signed = app.test_client().get(TRUST_LIST_PATH)
+        assert signed.status_code == 200
+        served = alone.get(TRUST_LIST_PATH)
+        assert served.status_code == 200 and json.loads(served.get_data()) == json.loads(signed.get_data())
+        sector = alone.get("/.well-known/did.json").json
+        assert sector is not None and sector["verificationMethod"]
+        assert verify_trust_list(json.loads(served.get_data()), sector_did_document=sector).members
+        # The full service stores a list once per signing, not once per request.
+        with app.app_context(), session_scope(runtime().sessions) as db:
+            before = db.execute(text("SELECT published_at FROM published_documents")).scalar_one()
+        assert app.test_client().get(TRUST_LIST_PATH).get_data() == signed.get_data()
+        with app.app_context(), session_scope(runtime().sessions) as db:
+            assert db.execute(text("SELECT published_at FROM published_documents")).scalar_one() == before
+            db.execute(text("UPDATE published_documents SET valid_until = :past"),
+                       {"past": datetime(2020, 1, 1)})  # fmt: skip
+        assert alone.get(TRUST_LIST_PATH).status_code == 503  # expired: the full service must publish again
+    finally:
+        verifier.extensions["verifier"].sessions.kw["bind"].dispose()
+
+
+def runtime_settings(app: Flask) -> Any:
+    return app.extensions["credentials"].settings

@@ -39,13 +39,14 @@ from sqlalchemy.orm import Session
 from credentials.did import did_web_from_url
 from credentials.jsonld import VC_V2, default_document_loader
 from credentials.proofs import EDDSA_JCS_2022, add_proof
-from credentials.timeutil import format_datetime
+from credentials.timeutil import format_datetime, parse_datetime_stamp
 from issuer.core import audit_log, basics, errors
 from issuer.core.keystore import SECTOR_FOLDER
 from issuer.organisations import services as org_services
+from issuer.store import published
 from issuer.store.models import QUALITY_MARKS, MembershipPeriod, Organisation, SectorKey, SigningKey
 from issuer.store.settings import Settings
-from verifier.registry import TRUST_LIST_CONTEXT, TRUST_LIST_PATH, TRUST_LIST_TYPE, Member
+from verifier.registry import TRUST_LIST_CONTEXT, TRUST_LIST_DOCUMENT, TRUST_LIST_PATH, TRUST_LIST_TYPE, Member
 
 # One reading of the membership history, shared with the public verifier.
 from verifier.sql_records import member_of, periods_of
@@ -337,6 +338,19 @@ def sign_trust_list(session: Session, ctx: basics.Context, *, now: datetime | No
                      created=moment)  # fmt: skip
 
 
+def _proof_value(document: dict[str, Any]) -> str | None:
+    proof = document.get("proof")
+    value = proof.get("proofValue") if isinstance(proof, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def publish_trust_list(session: Session, document: dict[str, Any]) -> None:
+    """Store a signed trust list for processes without the sector key (a verifier alone
+    serves this copy while it is valid; see :mod:`verifier.documents`)."""
+    published.publish(session, TRUST_LIST_DOCUMENT, document, published_at=basics.now(),
+                      valid_until=parse_datetime_stamp(document.get("validUntil")))  # fmt: skip
+
+
 class TrustListCache:
     """The last signed trust list of this process, re-used while its content is unchanged
     and it is less than :data:`RESIGN_AFTER` old (signing means a strict JSON-LD expansion)."""
@@ -344,6 +358,16 @@ class TrustListCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entry: tuple[str, datetime, dict[str, Any]] | None = None
+        self._published: str | None = None  # the proof value of the list last stored
+
+    def needs_publishing(self, document: dict[str, Any]) -> bool:
+        """Whether ``document`` (a list this cache handed out) is not yet stored."""
+        with self._lock:
+            return _proof_value(document) != self._published
+
+    def published(self, document: dict[str, Any]) -> None:
+        with self._lock:
+            self._published = _proof_value(document)
 
     def get(self, session: Session, ctx: basics.Context) -> dict[str, Any]:
         subject = trust_list_subject(session)

@@ -28,6 +28,7 @@ from issuer.core import basics, errors
 from issuer.organisations import services as org_services
 from issuer.runtime import runtime
 from issuer.sector.trust import services as trust
+from issuer.store.db import session_scope
 from issuer.store.models import QUALITY_MARKS, Organisation
 from issuer.webkit import i18n, pages
 from verifier.registry import DCC_REGISTRY_PATH, TRUST_LIST_PATH
@@ -204,8 +205,15 @@ def overview() -> ResponseReturnValue:
 def signed_trust_list(db: Session) -> dict[str, Any] | None:
     """The trust list signed with the sector key (re-used while unchanged); None when it
     cannot be signed now (no sector key yet, or the key store refuses)."""
+    rt = runtime()
     try:
-        return trust.TRUST_LISTS.get(db, runtime().context)
+        document = trust.TRUST_LISTS.get(db, rt.context)
     except errors.ServiceError as exc:
         log.error("trust list unavailable: %s", exc.code)
         return None
+    if trust.TRUST_LISTS.needs_publishing(document):
+        # A newly signed list: stored for verifier-only processes, which cannot sign.
+        with session_scope(rt.sessions) as writer:
+            trust.publish_trust_list(writer, document)
+        trust.TRUST_LISTS.published(document)
+    return document
