@@ -13,7 +13,9 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from credentials.pdf import CertificateSheet, EnglishText, render_certificate_pdf, render_portfolio_pdf
 from issuer.catalogue import load_catalogue
@@ -69,6 +71,9 @@ No account or app is needed.
 """
 
 
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
 def check_url(settings: Settings) -> str:
     return settings.base_url + CHECK_PATH
 
@@ -78,7 +83,8 @@ def short_code(cert: Certificate) -> str:
 
 
 def sheet_for(settings: Settings, cert: Certificate) -> CertificateSheet:
-    """What the PDF of ``cert`` shows, from the stored credential and records."""
+    """What the PDF of ``cert`` shows, from the stored credential and records (a revoked
+    certificate's with the stamp and the day it was revoked)."""
     catalogue = load_catalogue()
     entry = competences.competence_entry(cert.competence)
     english = EnglishText(
@@ -104,7 +110,14 @@ def sheet_for(settings: Settings, cert: Certificate) -> CertificateSheet:
         english=english,
         group_nl=group_nl,
         group_en=group_en,
+        revoked_on=_local_day(cert.revoked_at),
     )
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    """The day of ``moment`` (stored as UTC) as a Dutch reader counts it."""
+    aware = aware_utc(moment)
+    return aware.astimezone(LOCAL_TIME).date() if aware is not None else None
 
 
 def certificate_pdf(settings: Settings, cert: Certificate) -> bytes:

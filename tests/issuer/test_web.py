@@ -1005,3 +1005,27 @@ def test_an_unusable_signing_key_gives_a_clear_page_and_changes_nothing(
     assert "Ondertekenen lukt nu niet" in text_of(response) and "Er is niets veranderd." in text_of(response)
     assert count_rows(app) == before
     other.extensions["credentials"].engine.dispose()
+
+
+def test_a_pdf_made_after_revocation_carries_the_stamp_and_the_date(app: Flask, world: World) -> None:
+    import io
+
+    import pypdf
+
+    from issuer.certificates import services as cert_services
+    from issuer.webkit.pages import today_local
+
+    client = app.test_client()
+    login(client, world.a.supervisor)
+    url = f"/certificaten/{world.a.certificate}.pdf"
+    before = client.get(url)
+    assert before.status_code == 200
+    assert "INGETROKKEN" not in pypdf.PdfReader(io.BytesIO(before.data)).pages[0].extract_text()
+    with app.app_context(), session_scope(runtime().sessions) as db:
+        cert = cert_services.get_certificate(db, world.a.certificate)
+        cert_services.revoke(db, runtime().context, cert=cert, reason="Vergissing", actor="test")
+    after = client.get(url)
+    assert after.status_code == 200 and after.data != before.data
+    text = pypdf.PdfReader(io.BytesIO(after.data)).pages[0].extract_text()
+    today = today_local()
+    assert "INGETROKKEN op" in text and f"{today.day} " in text and str(today.year) in text
