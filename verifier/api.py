@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from issuer.store.db import DatabaseUnavailable, session_scope
+from issuer.webkit.problems import problem
 from issuer.webkit.throttle import RateLimiter
 from verifier.context import verifier_context
 from verifier.service import MAX_JSON_BYTES, InputRejected, parse_credential_json, verify_for_reader
@@ -27,16 +28,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("verifier_api", __name__)
 
-PROBLEM_TYPE = "https://certificaten.kringloop.example/problems/"
 JSON_TYPES = ("application/json", "application/ld+json", "application/vc", "application/vc+ld+json")
 API_RATE_PER_MINUTE = 600
-
-
-def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
-    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "detail": detail, **extra}
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _limiter() -> RateLimiter:

@@ -54,8 +54,8 @@ from issuer.runtime import MAX_REQUEST_BYTES, runtime
 from issuer.sector.framework import competences
 from issuer.store.db import DatabaseUnavailable, aware_utc, session_scope
 from issuer.store.models import ApiToken, Certificate, Organisation, Participant, Shop
+from issuer.webkit.problems import problem
 from issuer.webkit.throttle import RateLimiter
-from verifier.api import problem
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
