@@ -121,3 +121,39 @@ def test_an_import_only_for_type_checking_is_no_cycle(tmp_path: Path) -> None:
            "import typing\n\nif typing.TYPE_CHECKING:\n    from issuer.sector.regions import views")
     assert _cycles(root).returncode == 0
     assert _contracts(root).returncode == 0
+
+
+# --- size: no module over 800 lines, no folder with more than 15 Python modules ---------------
+
+MAX_MODULE_LINES = 800
+MAX_MODULES_PER_FOLDER = 15
+# issuer/store/migrations/versions is not exempted: it holds no more than 15 versions, so it
+# is counted like any other folder (exempt it here, saying so, when it holds more).
+# The core's own folder holds 17 modules (flat, as its public import paths
+# ``credentials.<module>`` are); it may not grow.
+CROWDED_FOLDERS = {"credentials": 17}
+
+
+def _python_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.py") if p.is_file())
+
+
+def test_no_module_is_too_long_and_no_folder_too_crowded() -> None:
+    long_modules: list[str] = []
+    crowded: list[str] = []
+    for package in PACKAGES:
+        for folder in sorted({ROOT / package, *(p for p in (ROOT / package).rglob("*") if p.is_dir())}):
+            if folder.name == "__pycache__":
+                continue
+            files = _python_files(folder)
+            name = folder.relative_to(ROOT).as_posix()
+            allowed = CROWDED_FOLDERS.get(name, MAX_MODULES_PER_FOLDER)
+            if len(files) > allowed:
+                crowded.append(f"{name}/ ({len(files)} Python modules, at most {allowed})")
+            for path in files:
+                with path.open(encoding="utf-8") as text:
+                    count = sum(1 for _ in text)
+                if count > MAX_MODULE_LINES:
+                    long_modules.append(f"{path.relative_to(ROOT).as_posix()} ({count} lines)")
+    assert not long_modules, f"modules over {MAX_MODULE_LINES} lines: " + ", ".join(long_modules)
+    assert not crowded, "folders with too many Python modules side by side: " + ", ".join(crowded)
