@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from difflib import get_close_matches
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -50,11 +50,13 @@ from issuer.certificates import services as cert_services
 from issuer.core import audit_log, basics
 from issuer.core import errors as core_errors
 from issuer.organisations import services as org_services
-from issuer.runtime import Runtime
 from issuer.sector.framework import competences as framework_competences
 from issuer.sector.trust import services as trust
 from issuer.store.models import Certificate, Competence, Organisation, StatusList, User
-from issuer.webkit import i18n
+from issuer.webkit import texts
+
+if TYPE_CHECKING:  # the Runtime is passed in; its module reads the Flask app
+    from issuer.runtime import Runtime
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 MAX_ROWS: Final = 20_000
@@ -95,27 +97,27 @@ class BulkRow:
 
 # code -> the key of its text (in both catalogues): what is wrong, and how to fix it. {value} and {hint} are filled in.
 MESSAGES: Final[dict[str, str]] = {
-    "required": i18n.N_("bulk.problem.required"),
-    "too_long": i18n.N_("bulk.problem.too_long"),
-    "control_chars": i18n.N_("bulk.problem.control_chars"),
-    "unknown_competence": i18n.N_("bulk.problem.unknown_competence"),
-    "bad_level": i18n.N_("bulk.problem.bad_level"),
-    "bad_date": i18n.N_("bulk.problem.bad_date"),
-    "future_date": i18n.N_("bulk.problem.future_date"),
-    "duplicate_row": i18n.N_("bulk.problem.duplicate_row"),
-    "duplicate_ref": i18n.N_("bulk.problem.duplicate_ref"),
-    "cells": i18n.N_("bulk.problem.cells"),
-    "no_header": i18n.N_("bulk.problem.no_header"),
-    "missing_column": i18n.N_("bulk.problem.missing_column"),
-    "unknown_column": i18n.N_("bulk.problem.unknown_column"),
-    "duplicate_column": i18n.N_("bulk.problem.duplicate_column"),
-    "empty_file": i18n.N_("bulk.problem.empty_file"),
-    "too_many_rows": i18n.N_("bulk.problem.too_many_rows"),
-    "too_large": i18n.N_("bulk.problem.too_large"),
-    "not_text": i18n.N_("bulk.problem.not_text"),
-    "bad_text": i18n.N_("bulk.problem.bad_text"),
-    "participant_erased": i18n.N_("bulk.problem.participant_erased"),
-    "not_issued": i18n.N_("bulk.problem.not_issued"),
+    "required": texts.N_("bulk.problem.required"),
+    "too_long": texts.N_("bulk.problem.too_long"),
+    "control_chars": texts.N_("bulk.problem.control_chars"),
+    "unknown_competence": texts.N_("bulk.problem.unknown_competence"),
+    "bad_level": texts.N_("bulk.problem.bad_level"),
+    "bad_date": texts.N_("bulk.problem.bad_date"),
+    "future_date": texts.N_("bulk.problem.future_date"),
+    "duplicate_row": texts.N_("bulk.problem.duplicate_row"),
+    "duplicate_ref": texts.N_("bulk.problem.duplicate_ref"),
+    "cells": texts.N_("bulk.problem.cells"),
+    "no_header": texts.N_("bulk.problem.no_header"),
+    "missing_column": texts.N_("bulk.problem.missing_column"),
+    "unknown_column": texts.N_("bulk.problem.unknown_column"),
+    "duplicate_column": texts.N_("bulk.problem.duplicate_column"),
+    "empty_file": texts.N_("bulk.problem.empty_file"),
+    "too_many_rows": texts.N_("bulk.problem.too_many_rows"),
+    "too_large": texts.N_("bulk.problem.too_large"),
+    "not_text": texts.N_("bulk.problem.not_text"),
+    "bad_text": texts.N_("bulk.problem.bad_text"),
+    "participant_erased": texts.N_("bulk.problem.participant_erased"),
+    "not_issued": texts.N_("bulk.problem.not_issued"),
 }
 
 
@@ -136,9 +138,9 @@ class RowProblem:
     def message(self, language: str = "nl") -> str:
         hint = self.hint
         if self.code in _SUGGESTING:  # ``hint`` holds the nearest known name, or nothing
-            hint = i18n.translate("bulk.problem.suggestion", language, hint=hint) if hint else ""
-        key = MESSAGES.get(self.code, i18n.N_("bulk.problem.unknown"))
-        return i18n.translate(key, language, value=self.value[:80], hint=hint)
+            hint = texts.translate("bulk.problem.suggestion", language, hint=hint) if hint else ""
+        key = MESSAGES.get(self.code, texts.N_("bulk.problem.unknown"))
+        return texts.translate(key, language, value=self.value[:80], hint=hint)
 
     def to_json(self, language: str = "en") -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "code": self.code, "value": self.value[:200],

@@ -41,7 +41,7 @@ from issuer.core.region_names import match_key, region_code
 from issuer.core.spreadsheet import csv_bytes
 from issuer.sector.framework import competences
 from issuer.store.models import Certificate, Competence, Organisation, Region, Shop
-from issuer.webkit import i18n
+from issuer.webkit import texts
 
 THRESHOLD: Final = 5  # people: a cell with fewer is hidden
 UNKNOWN: Final = "onbekend"  # the code of the row for shops without a region
@@ -210,8 +210,8 @@ def describe(problem: ImportProblem, language: str) -> str:
     """``line 3, column in_sector_partnership ("maybe"): Write yes or no ...`` in ``language``."""
     where = f"line {problem.line}, column {problem.field}" if problem.line else "file"
     value = f' ("{problem.value}")' if problem.value else ""
-    key = i18n.key_of("regions.import.problem.*", problem.code) or "error.unknown"
-    return f"{where}{value}: {i18n.translate(key, language)}"
+    key = texts.key_of("regions.import.problem.*", problem.code) or "error.unknown"
+    return f"{where}{value}: {texts.translate(key, language)}"
 
 
 @dataclass(frozen=True)
