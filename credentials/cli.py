@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from credentials import strictjson
 from credentials.did import StaticDidResolver, did_key_document
 from credentials.errors import CredentialError, DidResolutionError, KeyFormatError
 from credentials.jsonld import default_document_loader, example_document_loader
@@ -24,6 +25,9 @@ from credentials.verify import StaticStatusLookup, VerificationResult, verify_cr
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 MAX_INPUT_BYTES = 5 * 1024 * 1024
+# Files a person hands the command line (credentials, DID documents, status lists): read
+# strictly (credentials/strictjson.py), with room for large status list credentials.
+INPUT_LIMITS = strictjson.JsonLimits(max_bytes=MAX_INPUT_BYTES, max_depth=64, max_values=1_000_000, max_list=100_000)
 
 
 class UsageError(Exception):
@@ -39,16 +43,12 @@ def _read_json(path: str, what: str) -> Any:
 
 
 def _parse_json(raw: bytes, what: str) -> Any:
-    if len(raw) > MAX_INPUT_BYTES:
-        raise UsageError(f"{what} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{what} is not UTF-8 text") from exc
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
-    except RecursionError as exc:
-        raise UsageError(f"{what} is nested too deeply") from exc
+        return strictjson.loads(raw, INPUT_LIMITS)
+    except strictjson.StrictJsonError as exc:
+        if exc.code == "too_large":
+            raise UsageError(f"{what} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB") from exc
+        raise UsageError(f"{what} is not acceptable JSON: {exc.message}") from exc
 
 
 def _print_json(value: Any) -> None:

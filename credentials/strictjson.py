@@ -83,7 +83,7 @@ def _depth(text: str, limit: int) -> None:
         elif char in "[{":
             depth += 1
             if depth > limit:
-                raise StrictJsonError("too_deep", f"the JSON is nested deeper than {limit} levels")
+                raise StrictJsonError("too_deep", f"the JSON is nested too deeply (more than {limit} levels)")
         elif char in "]}":
             depth -= 1
 

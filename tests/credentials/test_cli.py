@@ -101,7 +101,9 @@ def test_sign_needs_a_secret_key(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"{not json", "not valid JSON"), (b"\xff\xfe\x00", "not UTF-8"), (b"[" * 100_000, "nested too deeply")],
+    [(b"{not json", "not valid JSON"), (b"\xff\xfe\x00", "not UTF-8"), (b"[" * 100_000, "nested too deeply"),
+     (b'{"id": "a", "id": "b"}', "appears twice"), (b'{"n": NaN}', "not a JSON number"),
+     (b'{"n": "\\ud800"}', "not valid Unicode")],
 )
 def test_verify_unreadable_input_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str

@@ -443,6 +443,20 @@ def test_suspend_lift_and_revoke(app: Flask, world: World, api: Api) -> None:
 # --- bodies and unknown calls ------------------------------------------------------------------
 
 
+def test_json_that_parsers_read_differently_is_refused_and_nothing_changes(app: Flask, world: World, api: Api) -> None:
+    client, headers = api.client, {**api.headers(), "Content-Type": "application/json"}
+    before = count_rows(app)
+    cases = {
+        '{"holder_name": "Sam", "holder_name": "Piet", "competence": "CIRC-SORTEREN", "level": 1}': "appears twice",
+        '{"holder_name": "Sam\\ud800", "competence": "CIRC-SORTEREN", "level": 1}': "not valid Unicode",
+        '{"holder_name": "Sam", "competence": "CIRC-SORTEREN", "level": Infinity}': "not a JSON number",
+    }
+    for body, reason in cases.items():
+        refused = problem(client.post("/api/v1/certificates", data=body, headers=headers), 400, "bad_json")
+        assert reason in refused["detail"], (body, refused)
+    assert count_rows(app) == before
+
+
 def test_bodies_must_be_json_of_at_most_two_megabytes(app: Flask, world: World, api: Api) -> None:
     client, headers = api.client, api.headers()
     before = count_rows(app)
