@@ -36,6 +36,7 @@ bp = Blueprint("public", __name__)
 trust_bp = Blueprint("trust_public", __name__)
 
 CACHE_SECONDS: Final = 300
+MAX_STATUS_SEQUENCE: Final = 999_999  # as in the status URLs the verifier accepts (verifier.service)
 
 
 def _json(document: dict[str, Any], media_type: str) -> Response:
@@ -79,8 +80,8 @@ def did_document(slug: str) -> Response:
 @bp.get("/orgs/<slug>/status/<int:sequence>")
 @bp.get("/orgs/<slug>/status/<int:sequence>/<purpose>")
 def status_list(slug: str, sequence: int, purpose: str = "revocation") -> Response:
-    if purpose not in ("revocation", "suspension"):
-        abort(404)
+    if purpose not in ("revocation", "suspension") or not 0 < sequence <= MAX_STATUS_SEQUENCE:
+        abort(404)  # a number no database column holds is simply no list of ours
     with session_scope(verifier_context().sessions, reads_only=True) as session:
         found = SqlRecords(session).status_list(slug, sequence, purpose)
     if found is None or found.credential_json is None:

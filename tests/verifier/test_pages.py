@@ -596,3 +596,13 @@ def test_a_certificate_dated_before_its_signing_says_both_days(client: FlaskClie
     assert "Ondertekend op" not in same_day.visible
     english = read(client.get(f"/c/{issued['certificates']['dated']['public_id']}?lang=en"))
     assert "Signed on" in english.visible
+
+
+@pytest.mark.parametrize("sequence", ["99999999999999999999999", "0", "1000000"])
+def test_a_status_list_number_out_of_range_is_not_found(
+    client: FlaskClient, issued: dict[str, Any], sequence: str
+) -> None:
+    slug = issued["organisation"]["slug"]
+    assert client.get(f"/orgs/{slug}/status/1").status_code == 200
+    for path in (f"/orgs/{slug}/status/{sequence}", f"/orgs/{slug}/status/{sequence}/suspension"):
+        assert client.get(path).status_code == 404, path
