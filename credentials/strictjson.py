@@ -31,6 +31,9 @@ class JsonLimits:
     max_depth: int = 32
     max_values: int = 2_000
     max_list: int = 100
+    # NUL is unambiguous JSON; a site whose fields are checked one by one (with a message
+    # that names the field and the position) may take it and refuse it there instead.
+    refuse_nul: bool = True
 
 
 class StrictJsonError(ValueError):
@@ -103,7 +106,7 @@ def _check_values(value: Any, limits: JsonLimits) -> None:
                 raise StrictJsonError("too_complex", f"the JSON has a list of more than {limits.max_list} values")
             stack.extend(item)
         elif isinstance(item, str):
-            if "\x00" in item:
+            if limits.refuse_nul and "\x00" in item:
                 raise StrictJsonError("bad_text", "the JSON contains a NUL character")
             if not item.isascii():
                 try:

@@ -81,6 +81,10 @@ def test_byte_limit_at_the_limit_and_one_past() -> None:
     assert refused('"' + "a" * (4096 - 1) + '"') == "too_large"
 
 
+def test_a_site_may_take_nul_and_refuse_it_field_by_field() -> None:
+    assert loads('{"name": "a\\u0000b"}', JsonLimits(max_bytes=100, refuse_nul=False)) == {"name": "a\x00b"}
+
+
 def test_the_same_value_twice_in_a_list_is_no_duplicate_member() -> None:
     assert loads('[{"a": 1}, {"a": 1}]', LIMITS) == [{"a": 1}, {"a": 1}]
 
